@@ -1,0 +1,75 @@
+"""Fixtures for every test: organisations, users per role and signed-in clients (MFA passed).
+
+``lac_client``, ``reviewer_client``... one per Role, each user in ``icb``.
+``outsider_client`` is a LAC in ``other_icb``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from leder.models import Organisation, User
+from leder.roles import Role
+from leder.testing import sign_in_with_mfa
+from leder.tests.factories import ICBFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Rate limits and used TOTP codes live in the (real, Redis) cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def icb(db: None) -> Organisation:
+    return ICBFactory(ods_code="QWO", name="NHS West Yorkshire Integrated Care Board")
+
+
+@pytest.fixture
+def other_icb(db: None) -> Organisation:
+    return ICBFactory(ods_code="QOQ", name="NHS Humber and North Yorkshire Integrated Care Board")
+
+
+@pytest.fixture
+def make_user(db: None, icb: Organisation) -> Callable[..., User]:
+    def make(*roles: Role, **kwargs: object) -> User:
+        if roles and all(r.is_national for r in roles):
+            kwargs.setdefault("icb", None)
+        else:
+            kwargs.setdefault("icb", icb)
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user: Callable[..., User]) -> Callable[..., Client]:
+    def make(*roles: Role, **kwargs: object) -> Client:
+        client = Client()
+        client.user = make_user(*roles, **kwargs)  # type: ignore[attr-defined]
+        return sign_in_with_mfa(client, client.user)  # type: ignore[attr-defined]
+
+    return make
+
+
+def _role_client_fixture(role: Role) -> Callable[..., Client]:
+    @pytest.fixture
+    def fixture(client_for: Callable[..., Client]) -> Client:
+        return client_for(role)
+
+    fixture.__doc__ = f"A client signed in (with MFA) as a {role.label}."
+    return fixture
+
+
+for _role in Role:
+    globals()[f"{_role.value}_client"] = _role_client_fixture(_role)
+
+
+@pytest.fixture
+def outsider_client(client_for: Callable[..., Client], other_icb: Organisation) -> Client:
+    return client_for(Role.LAC, icb=other_icb)

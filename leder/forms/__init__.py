@@ -1,0 +1,1 @@
+"""Form fields and rendering as NHS.UK frontend components."""

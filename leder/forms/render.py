@@ -1,0 +1,169 @@
+"""Django bound fields → parameters for the NHS.UK frontend Jinja macros.
+
+Templates render a field with ``{{ form_field(form["name"]) }}`` (templates/components/
+forms.jinja), which calls :func:`field_params` and then the matching NHS macro: input,
+textarea, select, radios, checkboxes, date input or file upload. Keyword overrides are
+merged into the macro parameters (``label_classes``, ``hint``, ``conditionals``,
+``is_page_heading``, ``classes``...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+
+from leder.forms.fields import DateInputWidget
+
+_INPUT_TYPES = {
+    forms.EmailInput: "email",
+    forms.NumberInput: "text",  # the service manual avoids type=number
+    forms.URLInput: "url",
+    forms.PasswordInput: "password",
+    forms.TextInput: "text",
+}
+
+
+def widget_kind(bf: BoundField) -> str:
+    widget = bf.field.widget
+    if isinstance(widget, DateInputWidget):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+def _first_error(bf: BoundField) -> str | None:
+    return str(bf.errors[0]) if bf.errors else None
+
+
+def _selected(bf: BoundField) -> set[str]:
+    value = bf.value()
+    if value is None:
+        return set()
+    if isinstance(value, list | tuple | set):
+        return {str(v) for v in value}
+    return {str(value)}
+
+
+def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
+    """Parameters for the field's NHS macro, plus ``kind`` saying which macro."""
+    kind = widget_kind(bf)
+    widget = bf.field.widget
+    field_id = bf.auto_id or f"id_{bf.html_name}"
+    label_text = str(bf.label) if bf.label else ""
+    is_heading = overrides.pop("is_page_heading", False)
+    label_classes = overrides.pop("label_classes", "nhsuk-label--l" if is_heading else "")
+    conditionals: dict[str, Any] = overrides.pop("conditionals", {})
+    hint = overrides.pop("hint", str(bf.help_text) if bf.help_text else None)
+    error = _first_error(bf)
+    params: dict[str, Any] = {
+        "kind": kind,
+        "id": field_id,
+        "name": bf.html_name,
+        "hint": {"text": hint} if hint else None,
+        "errorMessage": {"text": error} if error else None,
+        "attributes": {k: v for k, v in widget.attrs.items() if k not in {"class"}},
+    }
+    if kind in {"radios", "checkboxes", "date"}:
+        params["fieldset"] = {
+            "legend": {
+                "text": label_text,
+                "classes": label_classes.replace("label", "fieldset__legend")
+                if label_classes
+                else "nhsuk-fieldset__legend--s",
+                "isPageHeading": is_heading,
+            }
+        }
+    else:
+        params["label"] = {
+            "text": label_text,
+            "classes": label_classes,
+            "isPageHeading": is_heading,
+        }
+    if kind in {"input"}:
+        params["type"] = next(
+            (t for cls, t in _INPUT_TYPES.items() if isinstance(widget, cls)), "text"
+        )
+        value = bf.value()
+        params["value"] = "" if value is None or kind == "password" else value
+        if params["type"] == "password":
+            params["value"] = ""
+        if "autocomplete" in widget.attrs:
+            params["autocomplete"] = widget.attrs["autocomplete"]
+        if isinstance(widget, forms.NumberInput):
+            params["inputmode"] = "numeric"
+    elif kind == "textarea":
+        value = bf.value()
+        params["value"] = "" if value is None else value
+        params["rows"] = widget.attrs.get("rows", 5)
+    elif kind in {"select", "radios", "checkboxes"}:
+        selected = _selected(bf)
+        items = []
+        for value, text in bf.field.choices:  # type: ignore[attr-defined]
+            value_str = "" if value is None else str(value)
+            if kind != "select" and value_str == "":
+                continue
+            item: dict[str, Any] = {"value": value_str, "text": str(text)}
+            item["selected" if kind == "select" else "checked"] = value_str in selected
+            if value_str in conditionals:
+                item["conditional"] = {"html": conditionals[value_str]}
+            items.append(item)
+        params["items"] = items
+        params["idPrefix"] = field_id
+    elif kind == "checkbox":
+        params["kind"] = "checkboxes"
+        params["idPrefix"] = field_id
+        params["items"] = [
+            {"value": "on", "text": label_text, "checked": bool(bf.value())}
+        ]
+        params["fieldset"] = None
+    elif kind == "date":
+        values = bf.value() or [None, None, None]
+        if not isinstance(values, list | tuple):
+            values = widget.decompress(values)
+        error_classes = " nhsuk-input--error" if error else ""
+        params["items"] = [
+            {
+                "id": f"{field_id}_{part}",
+                "name": f"{bf.html_name}_{part}",
+                "label": part.capitalize(),
+                "value": "" if v is None else v,
+                "classes": f"nhsuk-input--width-{4 if part == 'year' else 2}{error_classes}",
+            }
+            for part, v in zip(DateInputWidget.parts, values, strict=True)
+        ]
+    params.update(overrides)
+    return params
+
+
+def error_summary_items(*forms_: forms.BaseForm | None) -> list[dict[str, str]]:
+    """Error summary entries, each linking to its field (date fields: the day input)."""
+    items: list[dict[str, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        for error in form.non_field_errors():
+            items.append({"text": str(error), "href": "#main-content-form"})
+        for name, errors in form.errors.items():
+            if name == "__all__" or name not in form.fields:
+                continue
+            bf = form[name]
+            anchor = bf.auto_id or f"id_{name}"
+            if widget_kind(bf) == "date":
+                anchor = f"{anchor}_day"
+            items.extend({"text": str(e), "href": f"#{anchor}"} for e in errors)
+    return items

@@ -1,0 +1,61 @@
+"""The Jinja2 environment: our templates first, then the NHS.UK frontend macros.
+
+See docs/adr/0002-jinja2-nhsuk-frontend.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+from leder.forms.render import error_summary_items, field_params
+from leder.navigation import navigation_for
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def nhs_date(value: Any, fmt: str = "j F Y") -> str:
+    """Dates as the NHS style guide writes them: 3 March 2026."""
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return date_format(value, fmt)
+
+
+def nhs_datetime(value: Any) -> str:
+    return nhs_date(value, "j F Y \\a\\t g:ia") if value else ""
+
+
+def environment(**options: Any) -> Environment:
+    template_dirs = [str(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    options["loader"] = ChoiceLoader(
+        [FileSystemLoader(template_dirs), PackageLoader("nhsuk_frontend_jinja")]
+    )
+    # nhsuk-frontend-jinja reads optional nested params (params.hint.text): it needs this.
+    options["undefined"] = ChainableUndefined
+    options.setdefault("extensions", []).append("jinja2.ext.do")
+    env = Environment(**options)  # noqa: S701 - autoescape is set True by Django's backend
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "get_messages": get_messages,
+            "field": field_params,
+            "error_summary_items": error_summary_items,
+            "navigation_for": navigation_for,
+            "service_name": settings.SERVICE_NAME,
+            "now": timezone.now,
+        }
+    )
+    env.filters.update({"nhs_date": nhs_date, "nhs_datetime": nhs_datetime})
+    return env

@@ -1,0 +1,59 @@
+"""Roles are Django groups. One enum names them; ``sync_roles`` keeps the groups in step.
+
+ICB roles need the user's ICB; national roles (regional coordinator, system administrator)
+have none.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    LAC = "lac", "Local Area Contact"
+    ADMINISTRATOR = "administrator", "LeDeR administrator"
+    REVIEWER = "reviewer", "Reviewer"
+    SENIOR_REVIEWER = "senior_reviewer", "Senior reviewer"
+    QA_PANEL_MEMBER = "qa_panel_member", "QA panel member"
+    GOVERNANCE_MEMBER = "governance_member", "Governance group member"
+    REGIONAL_COORDINATOR = "regional_coordinator", "Regional coordinator"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+    @property
+    def group_name(self) -> str:
+        return str(self.label)
+
+    @property
+    def is_national(self) -> bool:
+        return self in NATIONAL_ROLES
+
+
+NATIONAL_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.SYSTEM_ADMINISTRATOR})
+
+# Model permissions per role, as "app_label.codename". Later features add theirs here;
+# object-level grants (a reviewer on a review) are django-guardian permissions instead.
+ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.LAC: {"leder.view_organisation"},
+    Role.ADMINISTRATOR: {"leder.view_organisation"},
+    Role.REVIEWER: set(),
+    Role.SENIOR_REVIEWER: set(),
+    Role.QA_PANEL_MEMBER: set(),
+    Role.GOVERNANCE_MEMBER: set(),
+    Role.REGIONAL_COORDINATOR: {"leder.view_organisation"},
+    Role.SYSTEM_ADMINISTRATOR: {
+        "leder.view_organisation",
+        "leder.add_organisation",
+        "leder.change_organisation",
+        "leder.view_user",
+        "leder.add_user",
+        "leder.change_user",
+        "leder.view_accesslog",
+    },
+}
+
+
+def role_for_group(name: str) -> Role | None:
+    for role in Role:
+        if role.group_name == name:
+            return role
+    return None

@@ -1,0 +1,50 @@
+"""Test helpers used across the apps (imported by conftest.py and tests, never by views)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from leder.models import User
+
+
+def sign_in_with_mfa(client: Client, user: User) -> Client:
+    """Sign ``user`` in as if they had passed password and authenticator-app checks."""
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+def count_queries(func: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return len(ctx.captured_queries)
+
+
+def assert_queries_flat(
+    request: Callable[[], Any], grow: Callable[[int], Any], *, small: int = 1, large: int = 12
+) -> tuple[int, int]:
+    """Assert ``request()`` makes as many queries with ``large`` rows as with ``small``.
+
+    ``grow(n)`` adds ``n`` more rows. Returns the two counts for the test to report.
+    """
+    grow(small)
+    request()  # warm caches (content types, sessions) so both measurements are alike
+    before = count_queries(request)
+    grow(large - small)
+    after = count_queries(request)
+    assert after == before, f"query count grew with rows: {before} for {small}, {after} for {large}"
+    return before, after

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from leder import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
+    path("account/", include("leder.auth.urls")),
+    path("account/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "leder.errors.bad_request"
+handler403 = "leder.errors.permission_denied"
+handler404 = "leder.errors.page_not_found"
+handler500 = "leder.errors.server_error"
