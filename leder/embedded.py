@@ -11,6 +11,7 @@ See docs/adr/0003-embedded-stack.md.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -37,7 +38,8 @@ def postgres_url() -> str:
 
     PG_DIR.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(PG_DIR, cleanup_mode=None)
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    # DATABASE_NAME is a constant of this module, not input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     # pgserver listens on a socket inside PG_DIR; libpq takes the directory as host.
@@ -114,15 +116,24 @@ def _redis_start() -> None:
     subprocess.run(  # noqa: S603 - fixed argv, no shell
         [
             _redis_binary(),
-            "--port", "0",
-            "--unixsocket", str(REDIS_SOCKET),
-            "--unixsocketperm", "700",
-            "--daemonize", "yes",
-            "--pidfile", str(REDIS_DIR / "redis.pid"),
-            "--logfile", str(REDIS_DIR / "redis.log"),
-            "--dir", str(REDIS_DIR),
-            "--save", "",
-            "--appendonly", "no",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(REDIS_SOCKET),
+            "--unixsocketperm",
+            "700",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(REDIS_DIR / "redis.pid"),
+            "--logfile",
+            str(REDIS_DIR / "redis.log"),
+            "--dir",
+            str(REDIS_DIR),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ],
         check=True,
     )
@@ -138,10 +149,8 @@ def redis_stop() -> None:
     pidfile = REDIS_DIR / "redis.pid"
     if not pidfile.exists():
         return
-    try:
+    with contextlib.suppress(ValueError, ProcessLookupError):
         os.kill(int(pidfile.read_text().strip()), 15)
-    except (ValueError, ProcessLookupError):
-        pass
     pidfile.unlink(missing_ok=True)
 
 

@@ -17,21 +17,37 @@ def _render(request: HttpRequest, status: int, title: str, body: str) -> HttpRes
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(request, 400, "Sorry, there is a problem with the service",
-                   "The request could not be understood. Go back and try again.")
+    return _render(
+        request,
+        400,
+        "Sorry, there is a problem with the service",
+        "The request could not be understood. Go back and try again.",
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(request, 403, "You do not have permission to see this page",
-                   "If you think you should, contact your Local Area Contact.")
+    return _render(
+        request,
+        403,
+        "You do not have permission to see this page",
+        "If you think you should, contact your Local Area Contact.",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(request, 404, "Page not found",
-                   "If you typed the web address, check it is correct. "
-                   "If you pasted the web address, check you copied the entire address.")
+    return _render(
+        request,
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you pasted the web address, check you copied the entire address.",
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _render(request, 500, "Sorry, there is a problem with the service",
-                   "Try again later. Any information you saved has not been lost.")
+    return _render(
+        request,
+        500,
+        "Sorry, there is a problem with the service",
+        "Try again later. Any information you saved has not been lost.",
+    )

@@ -12,9 +12,7 @@ from django.views.decorators.http import require_GET
 @login_required
 @require_GET
 def account_security(request: HttpRequest) -> HttpResponse:
-    authenticators = {
-        a.type: a for a in Authenticator.objects.filter(user=request.user)
-    }
+    authenticators = {a.type: a for a in Authenticator.objects.filter(user=request.user)}
     return render(
         request,
         "account/security.jinja",

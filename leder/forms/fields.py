@@ -68,7 +68,7 @@ class NHSDateField(forms.MultiValueField):
         except ValueError:
             raise ValidationError(f"{name} must be a real date", code="invalid") from None
         if len(year) != 4:
-            raise ValidationError(f"Year must include 4 numbers", code="invalid_year")
+            raise ValidationError("Year must include 4 numbers", code="invalid_year")
         try:
             result = datetime.date(y, m, d)
         except ValueError:

@@ -127,9 +127,7 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
     elif kind == "checkbox":
         params["kind"] = "checkboxes"
         params["idPrefix"] = field_id
-        params["items"] = [
-            {"value": "on", "text": label_text, "checked": bool(bf.value())}
-        ]
+        params["items"] = [{"value": "on", "text": label_text, "checked": bool(bf.value())}]
         params["fieldset"] = None
     elif kind == "date":
         values = bf.value() or [None, None, None]

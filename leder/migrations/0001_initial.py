@@ -2,141 +2,380 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import leder.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import leder.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('full_name', models.CharField(max_length=150)),
-                ('job_title', models.CharField(blank=True, max_length=150)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False, help_text='Can sign in to the admin site.', verbose_name='admin site access')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("full_name", models.CharField(max_length=150)),
+                ("job_title", models.CharField(blank=True, max_length=150)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Can sign in to the admin site.",
+                        verbose_name="admin site access",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['full_name'],
+                "ordering": ["full_name"],
             },
             managers=[
-                ('objects', leder.models.UserManager()),
+                ("objects", leder.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ods_code', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='ODS code')),
-                ('name', models.CharField(max_length=200)),
-                ('org_type', models.CharField(choices=[('icb', 'Integrated Care Board'), ('gp_practice', 'GP practice'), ('nhs_trust', 'NHS trust'), ('local_authority', 'Local authority'), ('care_provider', 'Care provider'), ('other', 'Other')], max_length=20, verbose_name='type')),
-                ('secure_email', models.EmailField(blank=True, help_text='Secure (nhs.net) mailbox for record requests and notices.', max_length=254)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('is_active', models.BooleanField(default=True)),
-                ('parent_icb', models.ForeignKey(blank=True, limit_choices_to={'org_type': 'icb'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='member_organisations', to='leder.organisation', verbose_name='ICB')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ods_code",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="ODS code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("icb", "Integrated Care Board"),
+                            ("gp_practice", "GP practice"),
+                            ("nhs_trust", "NHS trust"),
+                            ("local_authority", "Local authority"),
+                            ("care_provider", "Care provider"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "secure_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Secure (nhs.net) mailbox for record requests and notices.",
+                        max_length=254,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "parent_icb",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"org_type": "icb"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="member_organisations",
+                        to="leder.organisation",
+                        verbose_name="ICB",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalUser',
+            name="HistoricalUser",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(db_index=True, max_length=254)),
-                ('full_name', models.CharField(max_length=150)),
-                ('job_title', models.CharField(blank=True, max_length=150)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False, help_text='Can sign in to the admin site.', verbose_name='admin site access')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('icb', models.ForeignKey(blank=True, db_constraint=False, help_text='Every ICB role belongs to one ICB; national roles have none.', limit_choices_to={'org_type': 'icb'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='leder.organisation', verbose_name='ICB')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(db_index=True, max_length=254)),
+                ("full_name", models.CharField(max_length=150)),
+                ("job_title", models.CharField(blank=True, max_length=150)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Can sign in to the admin site.",
+                        verbose_name="admin site access",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "icb",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Every ICB role belongs to one ICB; national roles have none.",
+                        limit_choices_to={"org_type": "icb"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="leder.organisation",
+                        verbose_name="ICB",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical user',
-                'verbose_name_plural': 'historical users',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical user",
+                "verbose_name_plural": "historical users",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('ods_code', models.CharField(blank=True, db_index=True, max_length=12, null=True, verbose_name='ODS code')),
-                ('name', models.CharField(max_length=200)),
-                ('org_type', models.CharField(choices=[('icb', 'Integrated Care Board'), ('gp_practice', 'GP practice'), ('nhs_trust', 'NHS trust'), ('local_authority', 'Local authority'), ('care_provider', 'Care provider'), ('other', 'Other')], max_length=20, verbose_name='type')),
-                ('secure_email', models.EmailField(blank=True, help_text='Secure (nhs.net) mailbox for record requests and notices.', max_length=254)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('is_active', models.BooleanField(default=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent_icb', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'org_type': 'icb'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='leder.organisation', verbose_name='ICB')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ods_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=12, null=True, verbose_name="ODS code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("icb", "Integrated Care Board"),
+                            ("gp_practice", "GP practice"),
+                            ("nhs_trust", "NHS trust"),
+                            ("local_authority", "Local authority"),
+                            ("care_provider", "Care provider"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "secure_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Secure (nhs.net) mailbox for record requests and notices.",
+                        max_length=254,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("is_active", models.BooleanField(default=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent_icb",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"org_type": "icb"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="leder.organisation",
+                        verbose_name="ICB",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='user',
-            name='icb',
-            field=models.ForeignKey(blank=True, help_text='Every ICB role belongs to one ICB; national roles have none.', limit_choices_to={'org_type': 'icb'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='leder.organisation', verbose_name='ICB'),
+            model_name="user",
+            name="icb",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Every ICB role belongs to one ICB; national roles have none.",
+                limit_choices_to={"org_type": "icb"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="staff",
+                to="leder.organisation",
+                verbose_name="ICB",
+            ),
         ),
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('download', 'Downloaded'), ('export', 'Exported'), ('print', 'Printed')], max_length=20)),
-                ('object_id', models.CharField(max_length=64)),
-                ('detail', models.CharField(blank=True, max_length=200)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("download", "Downloaded"),
+                            ("export", "Exported"),
+                            ("print", "Printed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64)),
+                ("detail", models.CharField(blank=True, max_length=200)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', 'at'], name='leder_acces_content_7af0e9_idx')],
+                "ordering": ["-at"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id", "at"],
+                        name="leder_acces_content_7af0e9_idx",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['org_type', 'parent_icb'], name='leder_organ_org_typ_a0a5c2_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["org_type", "parent_icb"], name="leder_organ_org_typ_a0a5c2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('org_type', 'icb'), _negated=True), ('parent_icb__isnull', True), _connector='OR'), name='icb_has_no_parent_icb'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("org_type", "icb"), _negated=True),
+                    ("parent_icb__isnull", True),
+                    _connector="OR",
+                ),
+                name="icb_has_no_parent_icb",
+            ),
         ),
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csp.constants import NONE, NONCE, SELF
+from csp.constants import NONCE, NONE, SELF
 
 from leder import embedded
 from leder.settings.env import env_bool, env_int, env_list, env_str
@@ -17,7 +17,9 @@ from leder.settings.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = embedded.VAR_DIR
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+SECRET_KEY = env_str(
+    "DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789"
+)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

@@ -11,7 +11,7 @@ CACHES = cache(REDIS_URL)
 CELERY_BROKER_URL = celery_broker(REDIS_URL)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -6,7 +6,7 @@ from leder.settings.base import *  # noqa: F403
 from leder.settings.services import cache, celery_broker, database, redis
 
 DEBUG = False
-SECRET_KEY = "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+SECRET_KEY = "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DATABASES = {"default": database(allow_embedded=True)}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 REDIS_URL = redis(allow_embedded=True)
@@ -19,7 +19,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="leder-test-media-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
