@@ -152,6 +152,13 @@ MFA_TOTP_ISSUER = "NHS LeDeR"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_RATE_LIMITS = {"authenticate": f"{LOGIN_FAILURE_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/user"}
 
+# django-guardian: per-object grants (a reviewer on a case, a member on a meeting). Hot
+# models get direct-foreign-key permission tables (see leder/services/grants.py). No
+# anonymous user row: anonymous surfaces never get object permissions.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+GUARDIAN_MONKEY_PATCH_USER = False
+
 # Sessions live on the server (database), so signing out ends them there.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = env_int("LEDER_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
