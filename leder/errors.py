@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 
 def _render(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
+    html: str
     try:
         html = render_to_string(
             "leder/error.jinja", {"title": title, "body": body, "status": status}, request

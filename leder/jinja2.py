@@ -5,7 +5,7 @@ See docs/adr/0002-jinja2-nhsuk-frontend.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -37,13 +37,14 @@ def nhs_datetime(value: Any) -> str:
 
 
 def environment(**options: Any) -> Environment:
-    template_dirs = [str(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    template_dirs = [str(d) for d in cast("list[Any]", settings.TEMPLATES[0]["DIRS"])]
     options["loader"] = ChoiceLoader(
         [FileSystemLoader(template_dirs), PackageLoader("nhsuk_frontend_jinja")]
     )
     # nhsuk-frontend-jinja reads optional nested params (params.hint.text): it needs this.
     options["undefined"] = ChainableUndefined
-    options.setdefault("extensions", []).append("jinja2.ext.do")
+    extensions = cast("list[str]", options.get("extensions", []))
+    options["extensions"] = [*extensions, "jinja2.ext.do"]
     env = Environment(**options)  # noqa: S701 - autoescape is set True by Django's backend
     env.globals.update(
         {

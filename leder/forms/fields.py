@@ -21,7 +21,9 @@ class DateInputWidget(forms.MultiWidget):
     parts = ("day", "month", "year")
 
     def __init__(self, attrs: dict | None = None) -> None:
-        widgets = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in self.parts}
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in self.parts
+        }
         super().__init__(widgets, attrs)
 
     def decompress(self, value: Any) -> list[Any]:

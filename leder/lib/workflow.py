@@ -101,7 +101,7 @@ def transition(
         setattr(locked, name, value)
         fields.append(name)
     history_save(locked, by=by, reason=reason, update_fields=fields)
-    change_model.objects.create(
+    change_model._default_manager.create(  # type: ignore[misc]  # subject is per subclass
         subject=locked,
         by=by if getattr(by, "is_authenticated", False) else None,
         from_status=current,

@@ -19,6 +19,7 @@ Services (``case_allocate``, ``meeting_invite``...) call :func:`object_grant` an
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from django.db import models, transaction
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
@@ -56,4 +57,4 @@ def object_revoke(*, user: User, perm: str, obj: models.Model, by: User | None) 
 
 
 def users_granted(obj: models.Model) -> models.QuerySet[User]:
-    return get_users_with_perms(obj, with_group_users=False)  # type: ignore[no-any-return]
+    return cast("models.QuerySet[User]", get_users_with_perms(obj, with_group_users=False))

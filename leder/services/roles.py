@@ -41,4 +41,4 @@ def user_set_roles(*, user: User, roles: set[Role]) -> None:
         sync_roles()
     groups = Group.objects.filter(name__in=[r.group_name for r in roles])
     user.groups.set(groups)
-    user._roles_cache = None
+    vars(user).pop("_roles_cache", None)  # roles are re-read on next use

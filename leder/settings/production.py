@@ -5,6 +5,7 @@ Required: DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS, LEDE
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,4 +40,4 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-MEDIA_ROOT = env_str("LEDER_MEDIA_ROOT", "/var/lib/leder/media")
+MEDIA_ROOT = Path(env_str("LEDER_MEDIA_ROOT", "/var/lib/leder/media"))

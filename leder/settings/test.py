@@ -1,6 +1,7 @@
 """Test profile (pytest). Real PostgreSQL and Redis: DATABASE_URL / REDIS_URL or embedded."""
 
 import tempfile
+from pathlib import Path
 
 from leder.settings.base import *  # noqa: F403
 from leder.settings.services import cache, celery_broker, database, redis
@@ -16,7 +17,7 @@ CELERY_BROKER_URL = celery_broker(REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="leder-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="leder-test-media-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {

@@ -54,12 +54,12 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+    def roles(self: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
         if create and extracted:
             user_set_roles(user=self, roles=set(extracted))
 
     @factory.post_generation
-    def mfa(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def mfa(self: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         if create and extracted is not False:
             totp_enrol(user=self, secret=generate_totp_secret())
 
