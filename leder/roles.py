@@ -33,13 +33,23 @@ NATIONAL_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.SYSTEM_ADMINISTRATOR
 # Model permissions per role, as "app_label.codename". Later features add theirs here;
 # object-level grants (a reviewer on a review) are django-guardian permissions instead.
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
-    Role.LAC: {"leder.view_organisation"},
-    Role.ADMINISTRATOR: {"leder.view_organisation"},
+    Role.LAC: {
+        "leder.view_organisation",
+        "notifications.view_notification",
+        "notifications.change_notification",
+        "reviews.view_case",
+    },
+    Role.ADMINISTRATOR: {
+        "leder.view_organisation",
+        "notifications.view_notification",
+        "notifications.change_notification",
+        "reviews.view_case",
+    },
     Role.REVIEWER: set(),
     Role.SENIOR_REVIEWER: set(),
     Role.QA_PANEL_MEMBER: set(),
     Role.GOVERNANCE_MEMBER: set(),
-    Role.REGIONAL_COORDINATOR: {"leder.view_organisation"},
+    Role.REGIONAL_COORDINATOR: {"leder.view_organisation", "notifications.view_notification"},
     Role.SYSTEM_ADMINISTRATOR: {
         "leder.view_organisation",
         "leder.add_organisation",

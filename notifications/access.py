@@ -1,0 +1,68 @@
+"""Who may see and act on notifications: the one accessor and the role checks.
+
+Views get a notification only through :func:`get_notification_for_user` (404 for anyone
+outside its ICB) and lists only through ``Notification.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from leder.roles import Role
+from notifications.models import REFERENCE_RE, Notification
+
+# Screen, decide and record opt-outs for their ICB.
+SCREENING_ROLES = frozenset({Role.LAC, Role.ADMINISTRATOR})
+# Route notifications no ICB was found for.
+ROUTING_ROLES = frozenset({Role.REGIONAL_COORDINATOR})
+VIEWING_ROLES = SCREENING_ROLES | ROUTING_ROLES
+
+
+def get_notification_for_user(user: Any, reference: str) -> Notification:
+    """The notification with this reference, if ``user`` may see it; else 404."""
+    if not REFERENCE_RE.match(reference or ""):
+        raise Http404
+    found = (
+        Notification.objects.visible_to(user)
+        .select_related("icb", "gp_practice", "duplicate_of", "opted_out_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def roles_required(
+    roles: frozenset[Role],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Signed in (else to the sign-in page) with one of ``roles`` (else 403)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_role(*roles):  # type: ignore[union-attr]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def can_screen(user: Any, notification: Notification) -> bool:
+    return (
+        user.has_role(*SCREENING_ROLES)
+        and user.icb_id is not None
+        and notification.icb_id == user.icb_id
+    )
+
+
+def can_route(user: Any, notification: Notification) -> bool:
+    return user.has_role(*ROUTING_ROLES) and notification.icb_id is None

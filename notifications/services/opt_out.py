@@ -1,0 +1,93 @@
+"""National Data Opt-Out: the case stops and only a minimum stub is kept.
+
+Kept: reference, ICB, date of death, date received, status, the duplicate link, who
+recorded the opt-out and when. Removed: everything else the notifier told us, from the
+record, from its history rows, and from the free-text reasons of its status changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from leder.services.access_log import access_record
+from notifications.models import Notification, NotificationStatus, NotificationStatusChange
+from notifications.services.transitions import notification_transition
+from reviews.models import Case, CaseStatus
+from reviews.services import case_transition
+
+OPT_OUT_REASON = "National Data Opt-Out recorded: review stopped, personal data removed"
+REMOVED = "Removed after a National Data Opt-Out"
+
+# Field → the value a stub keeps.
+SCRUBBED: dict[str, Any] = {
+    "gp_practice": None,
+    "given_name": "",
+    "family_name": "",
+    "other_names": "",
+    "name_key": "",
+    "date_of_birth": None,
+    "nhs_number": "",
+    "address": "",
+    "postcode": "",
+    "sex": "",
+    "ethnicity": "",
+    "learning_disability": "",
+    "learning_disability_level": "",
+    "autism": "",
+    "place_of_death": "",
+    "place_of_death_detail": "",
+    "cause_of_death": "",
+    "care_concerns": "",
+    "care_concerns_detail": "",
+    "detained_mha": "",
+    "detained_cjs": "",
+    "family_requested_review": "",
+    "other_processes": [],
+    "contact_name": "",
+    "contact_relationship": "",
+    "contact_phone": "",
+    "contact_email": "",
+    "contact_knows": "",
+    "notifier_name": "",
+    "notifier_role": "",
+    "notifier_organisation": "",
+    "notifier_email": "",
+    "notifier_phone": "",
+    "age_at_death": None,
+    "focused_criteria": [],
+    "screening_note": "",
+}
+
+
+@transaction.atomic
+def notification_opt_out(*, notification: Notification, by: Any) -> Notification:
+    """Stop the case for a person who registered a National Data Opt-Out."""
+    now = timezone.now()
+    updated = notification_transition(
+        notification=notification,
+        to=NotificationStatus.OPTED_OUT,
+        by=by,
+        reason=OPT_OUT_REASON,
+        also_set={**SCRUBBED, "opted_out_at": now, "opted_out_by": by},
+    )
+    # History would otherwise keep every earlier version: reduce those rows to the stub.
+    # (A direct update of the history table itself: there is no history of history.)
+    history_fields = {
+        ("gp_practice_id" if k == "gp_practice" else k): v for k, v in SCRUBBED.items()
+    }
+    Notification.history.filter(id=updated.pk).update(**history_fields)
+    Notification.history.filter(id=updated.pk).exclude(history_change_reason=None).exclude(
+        history_change_reason=OPT_OUT_REASON[:100]
+    ).update(history_change_reason=REMOVED)
+    NotificationStatusChange.objects.filter(subject=updated).exclude(
+        to_status=NotificationStatus.OPTED_OUT
+    ).update(reason=REMOVED)
+
+    case = Case.objects.filter(notification=updated).first()
+    if case is not None and case.status != CaseStatus.OPTED_OUT:
+        case_transition(case=case, to=CaseStatus.OPTED_OUT, by=by, reason=OPT_OUT_REASON)
+    access_record(user=by, obj=updated, detail="National Data Opt-Out recorded")
+    return updated

@@ -1,0 +1,50 @@
+"""Writes to cases. Every status move goes through ``case_transition``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from leder.lib.history import history_save
+from leder.lib.workflow import transition
+from reviews.models import Case, CaseStatus, CaseStatusChange
+from reviews.workflow import CASE_TRANSITIONS
+
+if TYPE_CHECKING:
+    from notifications.models import Notification
+
+
+@transaction.atomic
+def case_open(*, notification: Notification, by: Any) -> Case:
+    """Open the case for an eligible notification, awaiting allocation in its ICB."""
+    if notification.icb_id is None:
+        raise ValidationError("Route the notification to an ICB before opening a case")
+    case = Case(
+        notification=notification,
+        icb_id=notification.icb_id,
+        reference=notification.reference,
+        status=CaseStatus.AWAITING_ALLOCATION,
+    )
+    history_save(case, by=by, reason="Case opened: notification eligible")
+    CaseStatusChange.objects.create(
+        subject=case,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        from_status="",
+        to_status=CaseStatus.AWAITING_ALLOCATION,
+        reason="Case opened: notification eligible",
+    )
+    return case
+
+
+def case_transition(*, case: Case, to: str, by: Any, reason: str) -> Case:
+    """Move ``case`` to ``to`` if CASE_TRANSITIONS allows it (locks the row)."""
+    return transition(
+        obj=case,
+        to=to,
+        by=by,
+        reason=reason,
+        table=CASE_TRANSITIONS,
+        change_model=CaseStatusChange,
+    )
