@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 from django.core.exceptions import ImproperlyConfigured
 
 from leder import embedded
-from leder.settings.env import env_db, env_redis
+from leder.settings.env import env_db, env_int, env_redis
 
 
 def database(*, allow_embedded: bool) -> dict:
@@ -19,7 +19,7 @@ def database(*, allow_embedded: bool) -> dict:
         config = env_db("DATABASE_URL")
     else:
         raise ImproperlyConfigured("DATABASE_URL must be set")
-    config["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     config["CONN_HEALTH_CHECKS"] = True
     return config
 
