@@ -19,6 +19,11 @@ class NavItem:
 # Features add their entries here; an entry whose URL does not exist yet is skipped.
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", frozenset(Role)),
+    NavItem(
+        "Notifications",
+        "notifications:list",
+        frozenset({Role.LAC, Role.ADMINISTRATOR, Role.REGIONAL_COORDINATOR}),
+    ),
     NavItem("Cases", "reviews:dashboard", frozenset({Role.LAC, Role.ADMINISTRATOR})),
     NavItem("My reviews", "reviews:my_reviews", frozenset({Role.REVIEWER, Role.SENIOR_REVIEWER})),
     NavItem("Panel meetings", "governance:meetings", frozenset({Role.LAC, Role.QA_PANEL_MEMBER})),

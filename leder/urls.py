@@ -11,6 +11,8 @@ urlpatterns = [
     path("privacy", views.privacy, name="privacy"),
     path("account/", include("leder.auth.urls")),
     path("account/", include("allauth.urls")),
+    path("notify/", include("notifications.public_urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -39,14 +39,10 @@ class NotificationStatus(models.TextChoices):
 
 
 def normalise_name(*parts: str) -> str:
-    """Names compared for duplicates: accents, case, punctuation and spacing ignored."""
-    words = []
-    for part in parts:
-        decomposed = unicodedata.normalize("NFKD", part or "")
-        ascii_only = decomposed.encode("ascii", "ignore").decode().lower()
-        letters = re.sub(r"[^a-z\s]", "", ascii_only)
-        words.extend(letters.split())
-    return " ".join(words)
+    """Names compared for duplicates: letters only, so accents, case, hyphens, apostrophes
+    and spacing are ignored ("Mary-Ann O'Néil" and "mary ann oneil" match)."""
+    decomposed = unicodedata.normalize("NFKD", "".join(p or "" for p in parts))
+    return re.sub(r"[^a-z]", "", decomposed.encode("ascii", "ignore").decode().lower())
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

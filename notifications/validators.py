@@ -7,8 +7,8 @@ import re
 import nhs_number
 from django.core.exceptions import ValidationError
 
-# National Insurance number: two letters, six digits, one letter A to D (HMRC format).
-_NI_NUMBER = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?$")
+# National Insurance number: two letters, six digits, then a letter A to D (often left off).
+_NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]?$")
 _PHONE = re.compile(r"^\+?[\d\s()-]+$")
 
 

@@ -235,6 +235,15 @@ USE_TZ = True
 # --- Domain configuration (docs/operations.md) ----------------------------------------
 LEDER_TARGET_DAYS = env_int("LEDER_TARGET_DAYS", 183, minimum=1)
 
+# --- Notifications: the public death notification form (notifications/) -------------
+# Per client IP (REMOTE_ADDR), per hour: sent notifications, and answer pages posted.
+NOTIFY_RATE_LIMITS = {
+    "submit": (env_int("LEDER_NOTIFY_SUBMISSIONS_PER_HOUR", 10, minimum=1), 3600),
+    "step": (env_int("LEDER_NOTIFY_STEPS_PER_HOUR", 300, minimum=1), 3600),
+}
+# A page of answers larger than this is refused with a clear page (not read, not stored).
+NOTIFY_MAX_POST_BYTES = env_int("LEDER_NOTIFY_MAX_POST_BYTES", 64 * 1024, minimum=4096)
+
 # --- Logging: no personal data; request ids, not URLs with identifiers ----------------
 LOG_LEVEL = env_str("LEDER_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
