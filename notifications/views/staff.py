@@ -142,7 +142,7 @@ def notification_opt_out_view(request: HttpRequest, reference: str) -> HttpRespo
         raise PermissionDenied
     if notification.status == NotificationStatus.OPTED_OUT:
         return HttpResponseRedirect(_detail_url(notification))
-    form = OptOutForm(request.POST or None)
+    form = OptOutForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             notification_opt_out(notification=notification, by=request.user)
