@@ -57,10 +57,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the session timeout, so its "you were signed out" message can be stored.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "leder.auth.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "leder.auth.middleware.MFARequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -147,10 +148,32 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("LEDER_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+# No "you have no account" emails: the reset form must not mail arbitrary addresses.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Our forms: NHS labels and messages, no placeholders (leder/auth/forms.py).
+ACCOUNT_FORMS = {
+    "login": "leder.auth.forms.LoginForm",
+    "reset_password": "leder.auth.forms.ResetPasswordForm",
+    "reset_password_from_key": "leder.auth.forms.ResetPasswordKeyForm",
+    "change_password": "leder.auth.forms.ChangePasswordForm",
+    "reauthenticate": "leder.auth.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "leder.auth.forms.MFAAuthenticateForm",
+    "reauthenticate": "leder.auth.forms.MFAReauthenticateForm",
+    "activate_totp": "leder.auth.forms.ActivateTOTPForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "NHS LeDeR"
 MFA_RECOVERY_CODE_COUNT = 10
-MFA_RATE_LIMITS = {"authenticate": f"{LOGIN_FAILURE_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/user"}
+# Recovery codes are shown (and downloadable) once, straight after they are made.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# Accounts are made by administrators and the password is set from an emailed link, so
+# the address is proven; allauth's "verify your email before adding MFA" rule would block
+# first-time enrolment (generating a reset key adds an unverified address row).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Wrong security codes count against allauth's "login_failed" limits above (per account),
+# so the same lockout applies to the code step.
 
 # django-guardian: per-object grants (a reviewer on a case, a member on a meeting). Hot
 # models get direct-foreign-key permission tables (see leder/services/grants.py). No
