@@ -20,3 +20,5 @@ handler400 = "leder.errors.bad_request"
 handler403 = "leder.errors.permission_denied"
 handler404 = "leder.errors.page_not_found"
 handler500 = "leder.errors.server_error"
+# allauth rate limits (too many sign-in attempts or reset requests).
+handler429 = "leder.auth.views.too_many_requests"
