@@ -56,4 +56,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-m", "leder.healthcheck", "web"]
 # The Procfile's web process, word for word.
-CMD exec gunicorn leder.wsgi --bind ${LEDER_BIND_HOST:-0.0.0.0}:${PORT:-8000} --workers ${WEB_CONCURRENCY:-3} --timeout 60 --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+CMD exec gunicorn leder.wsgi --bind ${LEDER_BIND_HOST:-0.0.0.0}:${PORT:-8000} --workers ${WEB_CONCURRENCY:-3} --timeout 60 --no-control-socket --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

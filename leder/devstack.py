@@ -82,6 +82,9 @@ def run() -> int:
     started = time.monotonic()
     os.chdir(BASE_DIR)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    # The Procfile's commands (gunicorn, celery) come from this virtualenv.
+    bin_dir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     port = int(os.environ.get("PORT", DEFAULT_PORT))
     # The Procfile binds ${LEDER_BIND_HOST:-0.0.0.0}: on a developer's machine, with demo
     # users whose passwords are public, listen on this machine only unless told otherwise.
@@ -89,14 +92,21 @@ def run() -> int:
     url = f"http://localhost:{port}/"
     stack = Stack()
     honcho: subprocess.Popen[bytes] | None = None
+    stopping = threading.Event()
 
     def forward(signum: int, frame: FrameType | None) -> None:
-        # Ctrl-C reaches honcho too (same process group); a signal sent to us alone is
-        # passed on. Either way we wait for honcho, then stop the servers.
-        if honcho is not None and honcho.poll() is None:
-            honcho.send_signal(signum)
-        else:
+        # Ctrl-C reaches honcho too (same process group), so give it a moment to stop its
+        # processes; a signal sent to this process alone (kill) is passed on. Either way we
+        # wait for honcho, then stop the servers.
+        stopping.set()
+        if honcho is None or honcho.poll() is not None:
             raise KeyboardInterrupt
+        if signum == signal.SIGINT:
+            timer = threading.Timer(2.0, _terminate, args=(honcho,))
+            timer.daemon = True
+            timer.start()
+        else:
+            _terminate(honcho)
 
     signal.signal(signal.SIGTERM, forward)
     try:
@@ -124,9 +134,10 @@ def run() -> int:
             ]
         )
         threading.Thread(target=_announce, args=(url, started, honcho), daemon=True).start()
-        return honcho.wait()
+        code = honcho.wait()
+        return 0 if stopping.is_set() else code  # stopped on request: not a failure
     except KeyboardInterrupt:
-        return 130
+        return 0
     except subprocess.CalledProcessError as exc:
         _say(f"Stopped: {' '.join(map(str, exc.cmd[1:]))} failed (exit {exc.returncode})")
         return exc.returncode or 1
@@ -137,6 +148,11 @@ def run() -> int:
             honcho.wait()
         stack.stop_services()
         _say("Everything stopped")
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
 
 
 def _announce(url: str, started: float, honcho: subprocess.Popen[bytes]) -> None:
