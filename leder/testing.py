@@ -28,6 +28,26 @@ def sign_in_with_mfa(client: Client, user: User) -> Client:
     return client
 
 
+TEST_PASSWORD = "correct horse battery staple"  # the factories' password
+
+
+def sign_in_through_pages(
+    client: Client, user: User, *, password: str = TEST_PASSWORD, code: str | None = None
+) -> Any:
+    """Sign in through the real allauth views: password, then a security code.
+
+    ``code`` defaults to the current authenticator-app code. Returns the last response.
+    """
+    from django.urls import reverse
+
+    from leder.tests.factories import totp_code
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    if response.status_code != 302 or response["Location"] != reverse("mfa_authenticate"):
+        return response
+    return client.post(reverse("mfa_authenticate"), {"code": code or totp_code(user)})
+
+
 def count_queries(func: Callable[[], Any]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         func()
