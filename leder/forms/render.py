@@ -125,9 +125,14 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
             items.append(item)
         params["items"] = items
         params["idPrefix"] = field_id
+        if kind != "select":
+            # The first radio or checkbox takes the field's id (its label and the error
+            # summary link to it), so the wrapper must not carry the same id.
+            params["id"] = None
     elif kind == "checkbox":
         params["kind"] = "checkboxes"
         params["idPrefix"] = field_id
+        params["id"] = None
         params["items"] = [{"value": "on", "text": label_text, "checked": bool(bf.value())}]
         params["fieldset"] = None
     elif kind == "date":
