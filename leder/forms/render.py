@@ -77,7 +77,10 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
         "name": bf.html_name,
         "hint": {"text": hint} if hint else None,
         "errorMessage": {"text": error} if error else None,
-        "attributes": {k: v for k, v in widget.attrs.items() if k not in {"class"}},
+        # autocomplete and inputmode are macro parameters: never repeat them as attributes.
+        "attributes": {
+            k: v for k, v in widget.attrs.items() if k not in {"class", "autocomplete", "inputmode"}
+        },
     }
     if kind in {"radios", "checkboxes", "date"}:
         params["fieldset"] = {
@@ -105,7 +108,9 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
             params["value"] = ""
         if "autocomplete" in widget.attrs:
             params["autocomplete"] = widget.attrs["autocomplete"]
-        if isinstance(widget, forms.NumberInput):
+        if "inputmode" in widget.attrs:
+            params["inputmode"] = widget.attrs["inputmode"]
+        elif isinstance(widget, forms.NumberInput):
             params["inputmode"] = "numeric"
     elif kind == "textarea":
         value = bf.value()
@@ -160,8 +165,8 @@ def error_summary_items(*forms_: forms.BaseForm | None) -> list[dict[str, str]]:
     for form in forms_:
         if form is None or not form.is_bound:
             continue
-        for error in form.non_field_errors():
-            items.append({"text": str(error), "href": "#main-content-form"})
+        # Errors about the form as a whole link to nothing: there is no one field to fix.
+        items.extend({"text": str(error)} for error in form.non_field_errors())
         for name, errors in form.errors.items():
             if name == "__all__" or name not in form.fields:
                 continue

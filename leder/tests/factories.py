@@ -57,6 +57,9 @@ class UserFactory(DjangoModelFactory):
     def roles(self: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
         if create and extracted:
             user_set_roles(user=self, roles=set(extracted))
+            if Role.SYSTEM_ADMINISTRATOR in extracted and not self.is_staff:
+                self.is_staff = True  # as user_invite does: admin-site access
+                self.save(update_fields=["is_staff"])
 
     @factory.post_generation
     def mfa(self: User, create: bool, extracted: bool | None, **kwargs: object) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from leder.roles import Role
 
@@ -21,8 +24,8 @@ def test_it_signs_in_with_password_and_authenticator_code(
 
     sign_in(page, user)
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Priya"
-    assert page.url == f"{live_server.url}/"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Priya")
+    expect(page).to_have_url(f"{live_server.url}/")
     axe_check(page)
     shot(page, "foundation-02-home-lac")
 
@@ -35,9 +38,9 @@ def test_it_shows_the_error_summary_for_a_wrong_password(page, live_server, make
     page.get_by_role("button", name="Sign in").click()
 
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
-    assert "Enter a correct email address and password" in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter a correct email address and password")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     axe_check(page)
 
 
@@ -49,14 +52,15 @@ def test_it_asks_for_the_security_code_and_rejects_a_wrong_one(
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Security code")).to_be_visible()
     axe_check(page)
     page.get_by_label("Security code").fill("000000")
     page.get_by_role("button", name="Continue").click()
 
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a correct security code")
     axe_check(page)
     page.goto(f"{live_server.url}/")
-    assert "/account/login/" in page.url
+    expect(page).to_have_url(re.compile(r"/account/login/"))
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
