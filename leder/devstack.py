@@ -24,8 +24,12 @@ import sys
 import threading
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 from types import FrameType
+
+# pgserver's platformdirs warns about XDG_RUNTIME_DIR on servers; it does not matter here.
+warnings.filterwarnings("ignore", module="platformdirs")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = "leder.settings.dev"
