@@ -67,6 +67,7 @@ def test_it_walks_from_start_to_confirmation(public, icb):
     assert notification.place_of_death_detail == "Test General Hospital"
     page = public.get(CONFIRMATION).content.decode()
     assert notification.reference in page and "nhsuk-panel" in page
+    assert f"<strong>{notification.reference}</strong>" in page  # markup, not escaped text
     assert "child death review" not in page
     assert wizard.FORM_KEY not in public.session  # answers gone from the session
 

@@ -181,7 +181,7 @@ def test_it_walks_the_form_with_the_keyboard_only(page, live_server, icb, axe_ch
     axe_check(page)
     shot(page, "notify-09-check-answers")
     text = page.content()
-    assert "Ada Testperson" in text and "Kirkgate Surgery" in text and "Moderate" not in text
+    assert "Ada Testperson" in text and "Kirkgate Surgery" in text and "Yes (moderate)" in text
     continue_with_keyboard(page)
 
     assert page.url == f"{live_server.url}/notify/confirmation/"
@@ -238,12 +238,12 @@ def test_it_shows_errors_reveals_and_changes_with_the_mouse(page, live_server, a
     click_button(page, "Continue")
     assert "Select how severe" in summary.inner_text()
     axe_check_reveals(page)
-    page.get_by_label("Mild").check()
+    page.get_by_label("Mild", exact=True).check()
     page.locator("#id_autism").check()
     click_button(page, "Continue")
 
-    page.get_by_label("Female").check()
-    page.get_by_label("White: British").check()
+    page.get_by_label("Female", exact=True).check()
+    page.get_by_label("White: British", exact=True).check()
     click_button(page, "Continue")
 
     for name in ("care_concerns", "detained_mha", "detained_cjs", "family_requested_review"):
@@ -251,7 +251,7 @@ def test_it_shows_errors_reveals_and_changes_with_the_mouse(page, live_server, a
     page.get_by_label("Coroner's investigation or inquest").check()
     click_button(page, "Continue")
 
-    page.get_by_label("No").check()
+    page.get_by_role("radio", name="No", exact=True).check()
     click_button(page, "Continue")
 
     page.get_by_label("Your full name").fill("Dee Nurse")
