@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from leder.roles import Role
-from notifications.models import REFERENCE_RE, Notification
+from notifications.models import REFERENCE_RE, Notification, NotificationQuerySet
 
 # Screen, decide and record opt-outs for their ICB.
 SCREENING_ROLES = frozenset({Role.LAC, Role.ADMINISTRATOR})
@@ -24,12 +24,17 @@ ROUTING_ROLES = frozenset({Role.REGIONAL_COORDINATOR})
 VIEWING_ROLES = SCREENING_ROLES | ROUTING_ROLES
 
 
+def notifications_for_user(user: Any) -> NotificationQuerySet:
+    """Every notification ``user`` may see (none for other roles), for lists."""
+    return Notification.objects.visible_to(user)
+
+
 def get_notification_for_user(user: Any, reference: str) -> Notification:
     """The notification with this reference, if ``user`` may see it; else 404."""
     if not REFERENCE_RE.match(reference or ""):
         raise Http404
     found = (
-        Notification.objects.visible_to(user)
+        notifications_for_user(user)
         .select_related("icb", "gp_practice", "duplicate_of", "opted_out_by")
         .filter(reference=reference)
         .first()

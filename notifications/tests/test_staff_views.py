@@ -260,3 +260,14 @@ class TestRoute:
         assert response.status_code == 403
         notification.refresh_from_db()
         assert notification.icb != other_icb
+
+
+def test_it_reads_notifications_in_views_only_through_the_accessors():
+    from pathlib import Path
+
+    import notifications.views
+
+    for module in Path(notifications.views.__file__).parent.glob("*.py"):
+        source = module.read_text()
+        assert "Notification.objects" not in source, module.name
+        assert "Case.objects" not in source, module.name

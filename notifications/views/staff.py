@@ -21,6 +21,7 @@ from notifications.access import (
     can_route,
     can_screen,
     get_notification_for_user,
+    notifications_for_user,
     roles_required,
 )
 from notifications.forms.staff import DecisionForm, ListFilterForm, OptOutForm, RouteForm
@@ -34,7 +35,7 @@ PAGE_SIZE = 50
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     filters = ListFilterForm(request.GET)
-    notifications = Notification.objects.visible_to(request.user).for_list()
+    notifications = notifications_for_user(request.user).for_list()
     if filters.is_valid():
         notifications = notifications.with_status(filters.cleaned_data["status"]).search(
             filters.cleaned_data["q"]
@@ -59,9 +60,7 @@ def _detail_url(notification: Notification) -> str:
 
 
 def _candidates(request: HttpRequest, notification: Notification) -> list[Notification]:
-    return list(
-        Notification.objects.visible_to(request.user).duplicate_candidates(notification)[:20]
-    )
+    return list(notifications_for_user(request.user).duplicate_candidates(notification)[:20])
 
 
 def _render_detail(
