@@ -9,7 +9,7 @@ into model answers (:meth:`StepForm.answers`) and into "check your answers" rows
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -217,7 +217,8 @@ class DeathForm(StepForm):
         return died
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         place = data.get("place_of_death")
         if place == PlaceOfDeath.OTHER and not data.get("other_place"):
             self.add_error("other_place", "Enter where the person died")
@@ -282,7 +283,7 @@ class GPPracticeForm(StepForm):
         super().__init__(*args, **kwargs)
         choices = [(p.ods_code, f"{p.name}, {p.postcode} ({p.ods_code})") for p in practices]
         choices.append((UNKNOWN_PRACTICE, "I do not know their GP practice, or it is not listed"))
-        self.fields["gp_practice"].choices = choices
+        cast(forms.ChoiceField, self.fields["gp_practice"]).choices = choices
 
     @classmethod
     def practice(cls, stored: Stored) -> Organisation | None:
@@ -323,7 +324,8 @@ class ConditionsForm(StepForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("learning_disability") == YesNoNotKnown.YES:
             if not data.get("learning_disability_level"):
                 self.add_error(
@@ -400,7 +402,8 @@ class KnownForm(StepForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("care_concerns") == YesNoNotKnown.YES:
             if not data.get("care_concerns_detail"):
                 self.add_error("care_concerns_detail", "Tell us about your concerns")
@@ -480,7 +483,8 @@ class ContactForm(StepForm):
         return clean_phone(self.cleaned_data.get("contact_phone", ""), label="phone number")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("has_contact") != "yes":
             for name in self.contact_fields:
                 data[name] = ""
@@ -570,7 +574,8 @@ class NotifierForm(StepForm):
         return clean_phone(self.cleaned_data.get("notifier_phone", ""), label="phone number")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             not data.get("notifier_email")
             and not data.get("notifier_phone")

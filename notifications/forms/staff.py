@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -64,8 +64,8 @@ class DecisionForm(forms.Form):
         choices = [(d.value, DECISION_LABELS[d]) for d in DECISIONS if d in allowed]
         if not candidates:
             choices = [c for c in choices if c[0] != NotificationStatus.DUPLICATE]
-        self.fields["decision"].choices = choices
-        self.fields["duplicate_of"].choices = [
+        self.decision_field.choices = choices
+        self.duplicate_field.choices = [
             (
                 c.reference,
                 f"{c.reference}, received {c.received_at:%d/%m/%Y} ({c.get_status_display()})",
@@ -74,11 +74,20 @@ class DecisionForm(forms.Form):
         ]
 
     @property
+    def decision_field(self) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields["decision"])
+
+    @property
+    def duplicate_field(self) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields["duplicate_of"])
+
+    @property
     def has_choices(self) -> bool:
-        return bool(self.fields["decision"].choices)
+        return bool(self.decision_field.choices)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         decision = data.get("decision")
         if decision == NotificationStatus.INELIGIBLE and not data.get("reason"):
             self.add_error("reason", "Enter why the death is not eligible for a LeDeR review")

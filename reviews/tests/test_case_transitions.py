@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import cast
 
 import pytest
 
 from leder.lib.workflow import TransitionNotAllowed
+from leder.models import Organisation
 from leder.roles import Role
+from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 from reviews.models import Case, CaseStatus
 from reviews.workflow import CASE_TRANSITIONS
@@ -20,10 +23,10 @@ DISALLOWED = [pair for pair in ALL_PAIRS if pair not in CASE_TRANSITIONS.pairs()
 
 
 def make_case(status: str) -> Case:
-    notification = NotificationFactory(eligible=True)
+    notification = cast(Notification, NotificationFactory(eligible=True))
     return Case.objects.create(
         notification=notification,
-        icb=notification.icb,
+        icb=cast(Organisation, notification.icb),
         reference=notification.reference,
         status=status,
     )
