@@ -55,3 +55,37 @@ def test_readyz_is_unavailable_when_the_broker_is_down(client: Client, dead_brok
 
     assert response.status_code == 503
     assert json.loads(response.content) == {"database": "ok", "broker": "unavailable"}
+
+
+def test_the_container_probe_passes_against_a_live_server(live_server, monkeypatch) -> None:
+    from leder import healthcheck
+
+    port = int(live_server.url.rsplit(":", 1)[1])
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", ".localhost,localhost")
+
+    assert healthcheck.web(port)
+    assert healthcheck.main(["web", str(port)]) == 0
+
+
+def test_the_container_probe_fails_when_nothing_listens() -> None:
+    import socket
+
+    from leder import healthcheck
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again below: nothing listens there
+
+    assert not healthcheck.web(port)
+
+
+def test_the_broker_probe(monkeypatch, tmp_path: Path) -> None:
+    from django.conf import settings
+
+    from leder import healthcheck
+
+    monkeypatch.setenv("REDIS_URL", settings.REDIS_URL)
+    assert healthcheck.main(["broker"]) == 0
+    monkeypatch.setenv("REDIS_URL", f"unix://{tmp_path}/nothing-here.sock")
+    assert healthcheck.main(["broker"]) == 1
+    assert healthcheck.main([]) == 2
