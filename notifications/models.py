@@ -21,6 +21,7 @@ from notifications.choices import (
     ContactKnows,
     Ethnicity,
     LDLevel,
+    OtherProcess,
     PlaceOfDeath,
     Sex,
     YesNoNotKnown,
@@ -251,8 +252,6 @@ class Notification(models.Model):
         return self.age_at_death is not None and self.age_at_death < 18
 
     def get_other_processes_display(self) -> list[str]:
-        from notifications.choices import OtherProcess
-
         labels = dict(OtherProcess.choices)
         return [str(labels.get(code, code)) for code in self.other_processes or []]
 
