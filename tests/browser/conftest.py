@@ -95,13 +95,39 @@ def page(page: Any, live_server: Any, external_requests: list[str]) -> Iterator[
     yield page
 
 
+def is_design_system_reveal(violation: dict[str, Any]) -> bool:
+    """The one finding we accept, and only in its exact shape (docs/adr/0006).
+
+    NHS.UK frontend's radios script sets ``aria-expanded`` on a radio that reveals a
+    follow-up question (``aria-controls`` points at it), as GOV.UK Frontend does; screen
+    readers announce it, but ARIA 1.2 does not list it for role=radio, so axe reports
+    ``aria-allowed-attr`` (alphagov/govuk-frontend#979, w3c/aria#1404). Any other attribute,
+    element or rule still fails.
+    """
+    if violation["id"] != "aria-allowed-attr":
+        return False
+    for node in violation["nodes"]:
+        html = node["html"]
+        messages = [c["message"] for c in node["any"] + node["all"] + node["none"]]
+        if 'type="radio"' not in html or "aria-controls=" not in html:
+            return False
+        if not messages or not all("aria-expanded" in m for m in messages):
+            return False
+    return True
+
+
+def axe_violations(page: Any, context: str | None = None) -> tuple[list[dict[str, Any]], str]:
+    results = _axe.run(page, context=context, options={"runOnly": WCAG_TAGS})
+    found = [v for v in results.response["violations"] if not is_design_system_reveal(v)]
+    return found, results.generate_report()
+
+
 @pytest.fixture
-def axe_check() -> Callable[[Any], None]:
+def axe_check() -> Callable[..., None]:
     def check(page: Any, context: str | None = None) -> None:
-        results = _axe.run(page, context=context, options={"runOnly": WCAG_TAGS})
-        assert results.violations_count == 0, (
-            f"axe found {results.violations_count} WCAG 2.2 AA violation(s) on "
-            f"{page.url}:\n{results.generate_report()}"
+        found, report = axe_violations(page, context)
+        assert not found, (
+            f"axe found {len(found)} WCAG 2.2 AA violation(s) on {page.url}:\n{report}"
         )
 
     return check

@@ -2,11 +2,8 @@
 once with the keyboard only, once with the mouse through errors, reveals and a change.
 axe must find no WCAG 2.2 AA violations on any page.
 
-One known exception, on pages with conditionally revealed questions only: NHS.UK frontend
-(like GOV.UK Frontend) sets ``aria-expanded`` on radios that reveal a question. axe reports
-it under ``aria-allowed-attr``; the design systems keep it on purpose because screen readers
-announce it (alphagov/govuk-frontend#979, w3c/aria#1404). ``axe_check_reveals`` accepts
-exactly that and nothing else.
+The harness's ``axe_check`` accepts one design-system finding only (aria-expanded on a
+radio that reveals a question): see tests/browser/conftest.py and docs/adr/0006.
 """
 
 from __future__ import annotations
@@ -19,33 +16,10 @@ from playwright.sync_api import expect
 from leder.tests.factories import GPPracticeFactory
 from notifications.models import Notification, NotificationStatus
 from notifications.tests.factories import synthetic_nhs_number
-from tests.browser.conftest import WCAG_TAGS, _axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FOCUSED_MATCHES = "sel => !!document.activeElement && document.activeElement.matches(sel)"
-
-
-def _is_conditional_reveal_aria_expanded(violation: dict[str, Any]) -> bool:
-    if violation["id"] != "aria-allowed-attr":
-        return False
-    for node in violation["nodes"]:
-        html = node["html"]
-        messages = [c["message"] for c in node["any"] + node["all"] + node["none"]]
-        if 'type="radio"' not in html or "aria-controls=" not in html:
-            return False
-        if not messages or not all("aria-expanded" in m for m in messages):
-            return False
-    return True
-
-
-def axe_check_reveals(page: Any) -> None:
-    """axe on a page with conditional reveals: no violations but the documented one."""
-    results = _axe.run(page, options={"runOnly": WCAG_TAGS})
-    others = [
-        v for v in results.response["violations"] if not _is_conditional_reveal_aria_expanded(v)
-    ]
-    assert not others, f"axe found violations on {page.url}:\n{results.generate_report()}"
 
 
 def tab_to(page: Any, selector: str, limit: int = 120) -> None:
@@ -117,7 +91,7 @@ def test_it_walks_the_form_with_the_keyboard_only(page, live_server, icb, axe_ch
     continue_with_keyboard(page)
 
     assert heading(page).endswith("About their death")
-    axe_check_reveals(page)
+    axe_check(page)
     type_into(page, "#id_date_of_death_day", "10")
     page.keyboard.press("Tab")
     page.keyboard.type("1")
@@ -142,7 +116,7 @@ def test_it_walks_the_form_with_the_keyboard_only(page, live_server, icb, axe_ch
     choose(page, "learning_disability", "yes")
     choose(page, "learning_disability_level", "moderate")
     choose(page, "autism", "not_known")
-    axe_check_reveals(page)
+    axe_check(page)
     continue_with_keyboard(page)
 
     assert heading(page).endswith("Sex and ethnicity")
@@ -152,7 +126,7 @@ def test_it_walks_the_form_with_the_keyboard_only(page, live_server, icb, axe_ch
     continue_with_keyboard(page)
 
     assert heading(page).endswith("What you know about their death")
-    axe_check_reveals(page)
+    axe_check(page)
     type_into(page, "#id_cause_of_death", "Aspiration pneumonia")
     choose(page, "care_concerns", "no")
     choose(page, "detained_mha", "no")
@@ -161,7 +135,7 @@ def test_it_walks_the_form_with_the_keyboard_only(page, live_server, icb, axe_ch
     continue_with_keyboard(page)
 
     assert heading(page).endswith("A family member or friend")
-    axe_check_reveals(page)
+    axe_check(page)
     choose(page, "has_contact", "yes")
     type_into(page, "#id_contact_name", "Bea Testperson")
     type_into(page, "#id_contact_relationship", "sister")
@@ -226,7 +200,7 @@ def test_it_shows_errors_reveals_and_changes_with_the_mouse(page, live_server, a
     assert other_place.is_visible()  # conditional reveal
     click_button(page, "Continue")
     assert "Enter where the person died" in summary.inner_text()
-    axe_check_reveals(page)
+    axe_check(page)
     page.get_by_label("Describe where they died").fill("At a day centre")
     click_button(page, "Continue")
     assert heading(page).endswith("Their GP practice"), summary.all_inner_texts()
@@ -237,7 +211,7 @@ def test_it_shows_errors_reveals_and_changes_with_the_mouse(page, live_server, a
     page.locator("#id_learning_disability").check()  # "Yes"
     click_button(page, "Continue")
     assert "Select how severe" in summary.inner_text()
-    axe_check_reveals(page)
+    axe_check(page)
     page.get_by_label("Mild", exact=True).check()
     page.locator("#id_autism").check()
     click_button(page, "Continue")
