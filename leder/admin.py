@@ -6,7 +6,7 @@ redirects there, keeping ``?next=``, and MFARequiredMiddleware guards every admi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.decorators import secure_admin_login
 from django import forms
@@ -31,6 +31,11 @@ from leder.services.users import (
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "LeDeR administration"
 admin.site.site_title = "LeDeR administration"
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in administrator (admin views are never anonymous)."""
+    return cast(User, request.user)
 
 
 @admin.register(Organisation)
@@ -72,7 +77,7 @@ class UserForm(forms.ModelForm):
         return email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if "roles" in cleaned:
             try:
                 validate_roles_for_icb(roles=cleaned["roles"], icb=cleaned.get("icb"))
@@ -125,9 +130,9 @@ class UserAdmin(SimpleHistoryAdmin):
             "roles": set(data["roles"]),
         }
         if change:
-            user_change(user=obj, by=request.user, **details)  # type: ignore[arg-type]
+            user_change(user=obj, by=_actor(request), **details)
             return
-        user = user_invite(invited_by=request.user, **details)  # type: ignore[arg-type]
+        user = user_invite(invited_by=_actor(request), **details)
         # The admin goes on to log and redirect with ``obj``: make it the new user.
         obj.pk = user.pk
         obj._state.adding = False
@@ -160,7 +165,7 @@ class UserAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda user: user_deactivate(
-                user=user, by=request.user, reason="by an administrator in the admin site"
+                user=user, by=_actor(request), reason="by an administrator in the admin site"
             ),
             "Deactivated {count} account(s). Their sessions have ended.",
         )
@@ -171,7 +176,7 @@ class UserAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda user: user_reactivate(
-                user=user, by=request.user, reason="by an administrator in the admin site"
+                user=user, by=_actor(request), reason="by an administrator in the admin site"
             ),
             "Reactivated {count} account(s).",
         )
@@ -182,7 +187,7 @@ class UserAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             lambda user: user_mfa_reset(
-                user=user, by=request.user, reason="by an administrator in the admin site"
+                user=user, by=_actor(request), reason="by an administrator in the admin site"
             ),
             "Reset sign-in security for {count} account(s): they must set up an "
             "authenticator app at their next sign-in.",

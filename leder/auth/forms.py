@@ -6,7 +6,7 @@ wording and widgets change: plain-English labels, no placeholders, autocomplete 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from allauth.account import forms as account_forms
 from allauth.account.fields import EmailField
@@ -35,7 +35,7 @@ def password_field(
     return forms.CharField(
         label=label,
         strip=False,
-        help_text=hint,
+        help_text=hint or "",
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
         error_messages={"required": required},
     )
@@ -45,7 +45,8 @@ def new_password_hint() -> str:
     from django.conf import settings
 
     length = 12
-    for validator in settings.AUTH_PASSWORD_VALIDATORS:
+    validators = cast("list[dict[str, Any]]", settings.AUTH_PASSWORD_VALIDATORS)
+    for validator in validators:
         if validator["NAME"].endswith("MinimumLengthValidator"):
             length = validator.get("OPTIONS", {}).get("min_length", length)
     return (

@@ -344,7 +344,7 @@ def _ensure_icbs(
     A code held by an organisation that is not an ICB maps to nothing (the rows report it).
     """
     codes = set(codes)
-    found = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=codes)}
+    found = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=codes) if o.ods_code}
     icbs = {code: org for code, org in found.items() if org.org_type == OrganisationType.ICB}
     renamed = []
     for code, org in icbs.items():
@@ -367,7 +367,7 @@ def _ensure_icbs(
         new = bulk_create_with_history(
             new, Organisation, default_user=by, default_change_reason=reason
         )
-        icbs.update({org.ods_code: org for org in new})
+        icbs.update({org.ods_code: org for org in new if org.ods_code})
     result.icbs_created = len(new)
     result.icbs_renamed = len(renamed)
     return icbs

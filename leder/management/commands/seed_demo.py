@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from leder.roles import Role
 
@@ -88,7 +88,7 @@ def demo_totp_secret(email: str) -> str:
 class DemoContext:
     """What the steps share: the demo ICB, the users by role, and where to report."""
 
-    out: TextIO
+    out: TextIO | OutputWrapper
     icb: Organisation | None = None
     users: dict[Role, User] = field(default_factory=dict)
 
