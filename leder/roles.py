@@ -30,6 +30,19 @@ class Role(models.TextChoices):
 
 NATIONAL_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.SYSTEM_ADMINISTRATOR})
 
+# Managing the reviewer directory: profiles, employment history, declared conflicts.
+REVIEWER_DIRECTORY_PERMISSIONS = frozenset(
+    {
+        "reviews.view_reviewerprofile",
+        "reviews.add_reviewerprofile",
+        "reviews.change_reviewerprofile",
+        "reviews.add_employment",
+        "reviews.change_employment",
+        "reviews.add_declaredconflict",
+        "reviews.change_declaredconflict",
+    }
+)
+
 # Model permissions per role, as "app_label.codename". Later features add theirs here;
 # object-level grants (a reviewer on a review) are django-guardian permissions instead.
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
@@ -38,17 +51,30 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "notifications.view_notification",
         "notifications.change_notification",
         "reviews.view_case",
+        # Allocation (the LAC's decision) and the override report.
+        "reviews.view_allocation",
+        "reviews.add_allocation",
+        "reviews.view_override_report",
+        # The reviewer directory and the organisations linked to a case.
+        *REVIEWER_DIRECTORY_PERMISSIONS,
+        "reviews.add_caseprovider",
+        "reviews.view_caseprovider",
     },
     Role.ADMINISTRATOR: {
         "leder.view_organisation",
         "notifications.view_notification",
         "notifications.change_notification",
         "reviews.view_case",
+        "reviews.view_allocation",
+        *REVIEWER_DIRECTORY_PERMISSIONS,
+        "reviews.add_caseprovider",
+        "reviews.view_caseprovider",
     },
+    # Reviewers reach cases through object grants (reviews.review_case, supervise_case).
     Role.REVIEWER: set(),
     Role.SENIOR_REVIEWER: set(),
     Role.QA_PANEL_MEMBER: set(),
-    Role.GOVERNANCE_MEMBER: set(),
+    Role.GOVERNANCE_MEMBER: {"reviews.view_override_report"},
     Role.REGIONAL_COORDINATOR: {"leder.view_organisation", "notifications.view_notification"},
     Role.SYSTEM_ADMINISTRATOR: {
         "leder.view_organisation",

@@ -62,6 +62,12 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unrouted(self) -> NotificationQuerySet:
         return self.filter(icb__isnull=True)
 
+    def to_screen(self) -> NotificationQuerySet:
+        """Waiting for the LAC's screening decision."""
+        return self.filter(
+            status__in=[NotificationStatus.RECEIVED, NotificationStatus.NEEDS_CONFIRMATION]
+        )
+
     def with_status(self, status: str) -> NotificationQuerySet:
         return self.filter(status=status) if status else self
 

@@ -1,27 +1,255 @@
-"""Reads of cases: chainable, scoped by the user's ICB."""
+"""Reads of cases and allocations: chainable, scoped by the user's ICB and object grants.
+
+The dashboard reads everything it shows through ``with_clock()`` and ``for_list()``:
+annotations computed by PostgreSQL, so a page of cases costs the same few queries however
+many cases there are.
+"""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, TruncDate
+from django.utils import timezone
 
 from leder.roles import Role
 
-# Roles that see every case of their own ICB. Reviewers and panel members get object
-# grants from the allocation and governance features instead.
+# Roles that see every case of their own ICB. Reviewers and senior reviewers see the
+# cases they hold an object grant on (given by allocation).
 ICB_WIDE_ROLES = (Role.LAC, Role.ADMINISTRATOR)
+CASE_GRANTS = ("review_case", "supervise_case")
+# "Due soon": within this many days of the 6-month target.
+DUE_SOON_DAYS = 30
+
+
+class DaysBetween(models.Func):
+    """``later - earlier`` for two dates, in whole days (PostgreSQL: date - date = integer)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = models.IntegerField()
+
+
+class DatePlusDays(models.Func):
+    """``date + days`` (PostgreSQL: date + integer = date)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+    output_field = models.DateField()
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _date(value: datetime.date) -> Value:
+    return Value(value, output_field=models.DateField())
+
+
+def _conflict_flagged() -> Exists:
+    """A conflict found after allocation is waiting for the LAC."""
+    from reviews.models import ConflictFlag
+
+    return Exists(
+        ConflictFlag.objects.filter(
+            allocation__case=OuterRef("pk"),
+            allocation__ended_at__isnull=True,
+            resolved_at__isnull=True,
+        )
+    )
+
+
+def queue_conditions() -> dict[str, Q]:
+    """The dashboard's queues, by name: each a condition on a case annotated by
+    ``with_clock`` and ``with_flags``."""
+    from reviews.models import OPEN_STATUSES, CaseStatus
+
+    return {
+        "open": Q(status__in=OPEN_STATUSES),
+        "awaiting_allocation": Q(status=CaseStatus.AWAITING_ALLOCATION),
+        "allocated": Q(status__in=[CaseStatus.ALLOCATED, CaseStatus.IN_PROGRESS]),
+        "on_hold": Q(status=CaseStatus.ON_HOLD),
+        "awaiting_qa": Q(status=CaseStatus.AWAITING_QA),
+        "returned": Q(status=CaseStatus.RETURNED),
+        "completed": Q(status=CaseStatus.COMPLETED, completed_this_year=True),
+        "opted_out": Q(status=CaseStatus.OPTED_OUT),
+        "due": Q(status__in=OPEN_STATUSES, days_left__lte=DUE_SOON_DAYS),
+        "flagged": Q(conflict_flagged=True),
+        "all": Q(pk__isnull=False),
+    }
 
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> CaseQuerySet:
-        if not getattr(user, "is_authenticated", False) or user.icb_id is None:
+        """LAC and administrators: their ICB's cases. Anyone: the cases they were granted."""
+        if not getattr(user, "is_authenticated", False):
             return self.none()
-        if not user.has_role(*ICB_WIDE_ROLES):
-            return self.none()
-        return self.filter(icb_id=user.icb_id)
+        from reviews.models import CaseUserObjectPermission
+
+        condition = Q(pk__in=[])
+        if user.icb_id is not None and user.has_role(*ICB_WIDE_ROLES):
+            condition |= Q(icb_id=user.icb_id)
+        granted = CaseUserObjectPermission.objects.filter(
+            user_id=user.pk, permission__codename__in=CASE_GRANTS
+        ).values("content_object_id")
+        condition |= Q(pk__in=granted)
+        return self.filter(condition)
+
+    def granted_to(self, user: Any) -> CaseQuerySet:
+        """Cases ``user`` reviews or supports now (their object grants)."""
+        from reviews.models import CaseUserObjectPermission
+
+        granted = CaseUserObjectPermission.objects.filter(
+            user_id=user.pk, permission__codename__in=CASE_GRANTS
+        ).values("content_object_id")
+        return self.filter(pk__in=granted)
 
     def awaiting_allocation(self) -> CaseQuerySet:
         from reviews.models import CaseStatus
 
         return self.filter(status=CaseStatus.AWAITING_ALLOCATION)
+
+    def in_queue(self, name: str) -> CaseQuerySet:
+        """Cases in the named queue (see ``queue_conditions``; needs ``for_list``)."""
+        condition = queue_conditions().get(name)
+        return self if condition is None else self.filter(condition)
+
+    def queue_counts(self) -> dict[str, int]:
+        """Cases per queue, in one query."""
+        conditions = queue_conditions()
+        counts = (
+            self.with_clock()
+            .with_flags()
+            .order_by()
+            .aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
+        )
+        return {name: counts[name] or 0 for name in conditions}
+
+    def with_flags(self, today: datetime.date | None = None) -> CaseQuerySet:
+        """Annotate ``completed_this_year`` and ``conflict_flagged`` (a conflict found after
+        allocation is waiting for the LAC)."""
+        from reviews.models import CaseStatus, CaseStatusChange
+
+        today = today or _today()
+        year_start = timezone.make_aware(datetime.datetime(today.year, 1, 1))
+        return self.annotate(
+            completed_this_year=Exists(
+                CaseStatusChange.objects.filter(
+                    subject=OuterRef("pk"), to_status=CaseStatus.COMPLETED, at__gte=year_start
+                )
+            ),
+            conflict_flagged=_conflict_flagged(),
+        )
+
+    def with_clock(self, today: datetime.date | None = None) -> CaseQuerySet:
+        """Annotate the 6-month target: ``received_on``, ``paused_days`` (days on hold, up to
+        today), ``days_since_notification``, ``days_left`` (negative: overdue) and
+        ``target_date``."""
+        from reviews.models import CaseHold
+
+        today = today or _today()
+        held = DaysBetween(Least(Coalesce("ended_on", _date(today)), _date(today)), F("started_on"))
+        paused = (
+            CaseHold.objects.filter(case=OuterRef("pk"), started_on__lte=today)
+            .order_by()
+            .values("case")
+            .annotate(total=Sum(Greatest(held, Value(0))))
+            .values("total")
+        )
+        received_on = TruncDate("notification__received_at")
+        return self.annotate(
+            received_on=received_on,
+            paused_days=Cast(
+                Coalesce(Subquery(paused, output_field=models.IntegerField()), 0),
+                models.IntegerField(),
+            ),
+            days_since_notification=DaysBetween(_date(today), F("received_on")),
+            days_left=Value(settings.LEDER_TARGET_DAYS)
+            + F("paused_days")
+            - F("days_since_notification"),
+            target_date=DatePlusDays(
+                F("received_on"), Value(settings.LEDER_TARGET_DAYS) + F("paused_days")
+            ),
+        )
+
+    def with_allocation(self) -> CaseQuerySet:
+        """Annotate the active allocation: reviewer and senior reviewer names, and whether
+        the reviewer accepted."""
+        from reviews.models import Allocation
+
+        active = Allocation.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+        return self.annotate(
+            active_reviewer_id=Subquery(active.values("reviewer_id")[:1]),
+            reviewer_name=Subquery(active.values("reviewer__full_name")[:1]),
+            senior_reviewer_name=Subquery(active.values("senior_reviewer__full_name")[:1]),
+            accepted_at=Subquery(active.values("accepted_at")[:1]),
+        )
+
+    def for_list(self, today: datetime.date | None = None) -> CaseQuerySet:
+        return (
+            self.select_related("notification")
+            .with_clock(today)
+            .with_flags(today)
+            .with_allocation()
+        )
+
+    def with_reviewer(self, user_id: int | None) -> CaseQuerySet:
+        if not user_id:
+            return self
+        from reviews.models import Allocation
+
+        return self.filter(
+            Exists(
+                Allocation.objects.filter(
+                    case=OuterRef("pk"), ended_at__isnull=True, reviewer_id=user_id
+                )
+            )
+        )
+
+    def search(self, text: str) -> CaseQuerySet:
+        """By reference, NHS number, name, or initials ("AT" for Ada Testperson)."""
+        from notifications.models import Notification
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        condition = Q(reference__icontains=text) | Q(
+            notification__in=Notification.objects.search(text).values("pk")
+        )
+        letters = text.replace(".", "").replace(" ", "")
+        if 2 <= len(letters) <= 3 and letters.isalpha():
+            condition |= Q(
+                notification__given_name__istartswith=letters[0],
+                notification__family_name__istartswith=letters[-1],
+            )
+        return self.filter(condition)
+
+    SORTS = {
+        "target": ("days_left", "reference"),
+        "oldest": ("received_on", "reference"),
+        "reference": ("reference",),
+    }
+
+    def sorted_by(self, key: str) -> CaseQuerySet:
+        """Sort by ``target`` (fewest days left first), ``oldest`` (longest since
+        notification first) or ``reference``. Needs the clock annotations."""
+        return self.order_by(*self.SORTS.get(key, self.SORTS["target"]))
+
+
+class AllocationQuerySet(models.QuerySet):
+    def active(self) -> AllocationQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+    def in_icb(self, icb_id: int | None) -> AllocationQuerySet:
+        return self.filter(case__icb_id=icb_id) if icb_id else self.none()
+
+    def overridden(self) -> AllocationQuerySet:
+        """Allocations the LAC made despite conflicts of interest, or kept after one was
+        found later."""
+        return self.filter(
+            ~Q(override_justification="") | Q(flags__resolved_at__isnull=False)
+        ).distinct()

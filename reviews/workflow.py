@@ -1,8 +1,14 @@
 """Which status a case may move to from which (the only place this is declared).
 
-The allocation and review issues add their moves here (awaiting_allocation → allocated,
-allocated → in_progress, holds, QA...). A National Data Opt-Out stops a case at any
-point before it is completed.
+Allocation (``reviews.services.allocation``):
+- awaiting allocation → allocated: the LAC allocates a reviewer;
+- allocated → in progress: the reviewer accepts, confirming no conflict of interest;
+- allocated → awaiting allocation: the reviewer declares a conflict instead;
+- allocated / in progress → allocated: the LAC reallocates (the previous allocation ends,
+  its grants are revoked; the status-change row keeps the move).
+
+The review issue adds holds, QA and completion. A National Data Opt-Out stops a case at
+any point before it is completed.
 """
 
 from __future__ import annotations
@@ -12,9 +18,9 @@ from reviews.models import CaseStatus as S
 
 CASE_TRANSITIONS = TransitionTable(
     {
-        S.AWAITING_ALLOCATION: {S.OPTED_OUT},
-        S.ALLOCATED: {S.OPTED_OUT},
-        S.IN_PROGRESS: {S.OPTED_OUT},
+        S.AWAITING_ALLOCATION: {S.ALLOCATED, S.OPTED_OUT},
+        S.ALLOCATED: {S.IN_PROGRESS, S.AWAITING_ALLOCATION, S.ALLOCATED, S.OPTED_OUT},
+        S.IN_PROGRESS: {S.ALLOCATED, S.OPTED_OUT},
         S.ON_HOLD: {S.OPTED_OUT},
         S.AWAITING_QA: {S.OPTED_OUT},
         S.RETURNED: {S.OPTED_OUT},

@@ -26,8 +26,13 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
-    if getattr(sender, "name", "") == "leder":
-        sync_roles()
+    """After every app's post_migrate: an app's permissions are created by its own
+    post_migrate (django.contrib.auth's handler runs first), so syncing only after the
+    core app would miss the permissions of apps migrated after it on a fresh database."""
+    using = kwargs.get("using")
+    if using is not None and using != "default":
+        return
+    sync_roles()
 
 
 @transaction.atomic

@@ -257,6 +257,11 @@ USE_TZ = True
 
 # --- Domain configuration (docs/operations.md) ----------------------------------------
 LEDER_TARGET_DAYS = env_int("LEDER_TARGET_DAYS", 183, minimum=1)
+# LeDeR training is renewed every year: a reviewer whose training is older cannot be allocated.
+LEDER_TRAINING_VALID_DAYS = env_int("LEDER_TRAINING_VALID_DAYS", 365, minimum=1)
+# A reviewer who worked for an organisation involved in the person's care within this many
+# years (or works there now) has a conflict of interest.
+LEDER_CONFLICT_WINDOW_YEARS = env_int("LEDER_CONFLICT_WINDOW_YEARS", 3, minimum=0, maximum=50)
 
 # --- Notifications: the public death notification form (notifications/) -------------
 # Per client IP (REMOTE_ADDR), per hour: sent notifications, and answer pages posted.

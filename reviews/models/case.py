@@ -1,13 +1,16 @@
 """The case: an eligible notification, from allocation to sign-off.
 
-This issue opens cases; allocation, reviews, holds and QA extend it. Writes go through
-``reviews.services``; the status moves are declared in ``reviews.workflow``.
+Writes go through ``reviews.services``; the status moves are declared in
+``reviews.workflow``. Reviewers and senior reviewers reach a case through django-guardian
+object permissions (``review_case``, ``supervise_case``) held in the direct-foreign-key
+tables below, granted and revoked only by the allocation services.
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from leder.lib.workflow import StatusChangeBase
@@ -24,6 +27,24 @@ class CaseStatus(models.TextChoices):
     RETURNED = "returned", "Returned to reviewer"
     COMPLETED = "completed", "Completed"
     OPTED_OUT = "opted_out", "Opted out"
+
+
+# The reviewer still owes work on a case in these statuses: they count in a caseload.
+CASELOAD_STATUSES = (
+    CaseStatus.ALLOCATED,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.ON_HOLD,
+    CaseStatus.RETURNED,
+)
+# The 6-month clock means something only for cases still open.
+OPEN_STATUSES = (
+    CaseStatus.AWAITING_ALLOCATION,
+    CaseStatus.ALLOCATED,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.ON_HOLD,
+    CaseStatus.AWAITING_QA,
+    CaseStatus.RETURNED,
+)
 
 
 class ReviewType(models.TextChoices):
@@ -45,6 +66,9 @@ class Case(models.Model):
     review_type = models.CharField(
         max_length=10, choices=ReviewType.choices, blank=True, help_text="Decided by the LAC."
     )
+    review_type_reason = models.TextField(
+        "why this type of review", blank=True, help_text="The LAC's reasons for the decision."
+    )
     opened_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     history = HistoricalRecords()
@@ -58,6 +82,10 @@ class Case(models.Model):
                 condition=models.Q(status__in=CaseStatus.values), name="case_status_valid"
             )
         ]
+        permissions = [
+            ("review_case", "Can review the case (the allocated reviewer)"),
+            ("supervise_case", "Can give peer support on the case (the senior reviewer)"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -65,3 +93,13 @@ class Case(models.Model):
 
 class CaseStatusChange(StatusChangeBase):
     subject = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Per-case grants to people (guardian uses this table instead of its generic one)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

@@ -1,4 +1,4 @@
-"""Writes to cases. Every status move goes through ``case_transition``."""
+"""Opening a case, and the one service every case status move goes through."""
 
 from __future__ import annotations
 
@@ -38,13 +38,26 @@ def case_open(*, notification: Notification, by: Any) -> Case:
     return case
 
 
-def case_transition(*, case: Case, to: str, by: Any, reason: str) -> Case:
-    """Move ``case`` to ``to`` if CASE_TRANSITIONS allows it (locks the row)."""
-    return transition(
+@transaction.atomic
+def case_transition(
+    *, case: Case, to: str, by: Any, reason: str, also_set: dict[str, Any] | None = None
+) -> Case:
+    """Move ``case`` to ``to`` if CASE_TRANSITIONS allows it (locks the row).
+
+    A case that stops (National Data Opt-Out) loses its reviewers: the active allocation
+    ends and their object grants are revoked, in the same transaction.
+    """
+    moved = transition(
         obj=case,
         to=to,
         by=by,
         reason=reason,
         table=CASE_TRANSITIONS,
         change_model=CaseStatusChange,
+        also_set=also_set,
     )
+    if to == CaseStatus.OPTED_OUT:
+        from reviews.services.allocation import allocation_end_active
+
+        allocation_end_active(case=moved, by=by, reason="Case stopped: National Data Opt-Out")
+    return moved

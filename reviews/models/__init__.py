@@ -1,0 +1,40 @@
+"""The reviews app's models, one idea per module; import them from here."""
+
+from reviews.models.allocation import Allocation, ConflictFlag
+from reviews.models.case import (
+    CASELOAD_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseGroupObjectPermission,
+    CaseStatus,
+    CaseStatusChange,
+    CaseUserObjectPermission,
+    ReviewType,
+)
+from reviews.models.conflicts import DeclaredConflict
+from reviews.models.emails import CaseEmail
+from reviews.models.holds import CaseHold, HoldReason
+from reviews.models.providers import CaseProvider, ProviderRole
+from reviews.models.reviewers import Employment, ReviewerProfile, training_valid_days
+
+__all__ = [
+    "CASELOAD_STATUSES",
+    "OPEN_STATUSES",
+    "Allocation",
+    "Case",
+    "CaseEmail",
+    "CaseGroupObjectPermission",
+    "CaseHold",
+    "CaseProvider",
+    "CaseStatus",
+    "CaseStatusChange",
+    "CaseUserObjectPermission",
+    "ConflictFlag",
+    "DeclaredConflict",
+    "Employment",
+    "HoldReason",
+    "ProviderRole",
+    "ReviewType",
+    "ReviewerProfile",
+    "training_valid_days",
+]
