@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("notify/", include("notifications.public_urls")),
     path("notifications/", include("notifications.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,18 +5,27 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from leder.navigation import navigation_for
 from leder.roles import Role
 
+# Roles whose work starts on another page: "/" sends them there (first match wins).
+HOME_PAGES = (
+    ((Role.LAC, Role.ADMINISTRATOR), "reviews:dashboard"),
+    ((Role.REVIEWER, Role.SENIOR_REVIEWER), "reviews:my_reviews"),
+)
+
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    for home_roles, url_name in HOME_PAGES:
+        if user.has_role(*home_roles):  # type: ignore[union-attr]
+            return redirect(url_name)
     roles = sorted(user.roles, key=lambda r: list(Role).index(r))  # type: ignore[union-attr]
     links = [item for item in navigation_for(user, "") if item["href"] != "/"]
     return render(

@@ -69,7 +69,7 @@ def test_a_spoofed_forwarded_for_header_neither_resets_nor_bypasses_the_lock(mak
 
 
 def test_a_locked_account_does_not_lock_out_another(make_user):
-    locked, other = make_user(Role.LAC), make_user(Role.REVIEWER)
+    locked, other = make_user(Role.LAC), make_user(Role.QA_PANEL_MEMBER)
     client = Client()
     _fail(client, locked.email, settings.LOGIN_FAILURE_LIMIT)
     for _ in range(3):  # someone keeps trying

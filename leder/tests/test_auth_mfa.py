@@ -28,7 +28,7 @@ def _secret_on_page(response) -> str:
 
 @pytest.fixture
 def new_user(make_user):
-    return make_user(Role.LAC, mfa=False)
+    return make_user(Role.QA_PANEL_MEMBER, mfa=False)  # "/" is their home page
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_it_refuses_a_sign_out_without_the_csrf_token(make_user):
 
 def test_it_signs_out_after_30_idle_minutes(make_user):
     with time_machine.travel(START, tick=False) as traveller:
-        client = sign_in_with_mfa(Client(), make_user(Role.LAC))
+        client = sign_in_with_mfa(Client(), make_user(Role.QA_PANEL_MEMBER))
         assert client.get("/").status_code == 200
         key = _session_key(client)
 
@@ -89,7 +89,7 @@ def test_it_says_the_configured_idle_time(make_user):
 
 def test_it_signs_out_after_12_hours_however_busy(make_user):
     with time_machine.travel(START, tick=False) as traveller:
-        client = sign_in_with_mfa(Client(), make_user(Role.LAC))
+        client = sign_in_with_mfa(Client(), make_user(Role.QA_PANEL_MEMBER))
         client.get("/")
         key = _session_key(client)
         for _ in range(11 * 4 + 3):  # every 15 minutes for 11 hours 45
@@ -116,10 +116,10 @@ def test_it_times_out_a_post_without_keeping_it(make_user, method):
 
 
 def test_deactivation_ends_every_session(make_user):
-    user = make_user(Role.REVIEWER)
+    user = make_user(Role.QA_PANEL_MEMBER)
     admin = make_user(Role.SYSTEM_ADMINISTRATOR)
     phone, laptop = sign_in_with_mfa(Client(), user), sign_in_with_mfa(Client(), user)
-    other = sign_in_with_mfa(Client(), make_user(Role.REVIEWER))
+    other = sign_in_with_mfa(Client(), make_user(Role.QA_PANEL_MEMBER))
     keys = [_session_key(phone), _session_key(laptop)]
     assert phone.get("/").status_code == 200
 

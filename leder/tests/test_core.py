@@ -105,7 +105,7 @@ def test_transition_tables_answer_what_is_allowed():
 
 
 def test_it_sends_security_headers_and_no_store_to_signed_in_pages(lac_client):
-    response = lac_client.get("/")
+    response = lac_client.get("/", follow=True)  # the LAC's home is the case dashboard
     csp = response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp
     assert "'nonce-" in csp and "script-src 'self' 'nonce-" in csp

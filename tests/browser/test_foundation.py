@@ -24,8 +24,10 @@ def test_it_signs_in_with_password_and_authenticator_code(
 
     sign_in(page, user)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Priya")
-    expect(page).to_have_url(f"{live_server.url}/")
+    # The LAC's home is the case dashboard.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
+    expect(page).to_have_url(f"{live_server.url}/reviews/")
+    expect(page.locator(".nhsuk-header")).to_contain_text("Priya Shah")
     axe_check(page)
     shot(page, "foundation-02-home-lac")
 
@@ -71,7 +73,13 @@ def test_it_shows_each_role_an_accessible_home_page(
     page.goto(f"{live_server.url}/")
 
     assert page.get_by_role("heading", level=1).is_visible()
-    assert role.label in page.locator("main").inner_text()
+    # The LAC and administrators start on the case dashboard, reviewers on "My reviews".
+    work = {Role.LAC: "Cases", Role.ADMINISTRATOR: "Cases", Role.REVIEWER: "My reviews"}
+    work[Role.SENIOR_REVIEWER] = "My reviews"
+    if role in work:
+        assert page.get_by_role("heading", level=1).inner_text() == work[role]
+    else:
+        assert role.label in page.locator("main").inner_text()
     assert page.locator(".nhsuk-header__account").is_visible()
     axe_check(page)
     # No third-party requests, except the NHS font host.

@@ -1,0 +1,88 @@
+"""The LAC's dashboard (queues, counts, the case list) and the reviewer's "My reviews".
+
+Every read goes through ``cases_for_user``; counts and the page of cases together cost a
+fixed number of queries however many cases the ICB has.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from notifications.access import notifications_for_user
+from reviews.access import REVIEWER_ROLES, cases_for_user, permission_required, roles_required
+from reviews.directory import reviewers_in_icb
+from reviews.forms.dashboard import QUEUE_LABELS, DashboardFilterForm
+from reviews.querysets import DUE_SOON_DAYS
+
+PAGE_SIZE = 25
+# The queues shown as cards at the top, in order.
+CARD_QUEUES = (
+    "awaiting_allocation",
+    "allocated",
+    "on_hold",
+    "awaiting_qa",
+    "returned",
+    "completed",
+    "opted_out",
+    "due",
+)
+
+
+@permission_required("reviews.view_case")
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    icb_id = getattr(user, "icb_id", None)
+    if icb_id is None:
+        raise PermissionDenied
+    reviewers = list(reviewers_in_icb(icb_id).values_list("pk", "full_name"))
+    filters = DashboardFilterForm(request.GET or None, reviewers=reviewers)
+    cases = cases_for_user(user).filter(icb_id=icb_id)
+    counts = cases.queue_counts()
+    to_screen = notifications_for_user(user).to_screen().count()
+
+    queue = filters.value("queue", "open")
+    listed = cases.for_list().in_queue(queue)
+    review_type = filters.value("review_type")
+    if review_type == "none":
+        listed = listed.filter(review_type="")
+    elif review_type:
+        listed = listed.filter(review_type=review_type)
+    listed = listed.with_reviewer(filters.value("reviewer", None)).search(filters.value("q"))
+    listed = listed.sorted_by(filters.value("sort", "target"))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/dashboard.jinja",
+        {
+            "title": "Cases",
+            "filters": filters,
+            "queue": queue,
+            "queue_label": QUEUE_LABELS.get(queue, QUEUE_LABELS["open"]),
+            "cards": [(name, QUEUE_LABELS[name], counts[name]) for name in CARD_QUEUES],
+            "counts": counts,
+            "to_screen": to_screen,
+            "page": page,
+            "query": query.urlencode(),
+            "due_soon_days": DUE_SOON_DAYS,
+        },
+    )
+
+
+@roles_required(REVIEWER_ROLES)
+@require_GET
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    cases = cases_for_user(user).granted_to(user).for_list().sorted_by("target")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/my_reviews.jinja",
+        {"title": "My reviews", "page": page, "query": "", "due_soon_days": DUE_SOON_DAYS},
+    )
