@@ -29,6 +29,7 @@ CARD_QUEUES = (
     "completed",
     "opted_out",
     "due",
+    "flagged",
 )
 
 
