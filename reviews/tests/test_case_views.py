@@ -288,7 +288,7 @@ class TestLinkedOrganisations:
         allocate(case, reviewer, lac)
         response = lac_client.post(url("provider_add", case), {"organisation": care.pk})
         assert response.status_code == 400
-        assert "Select the organisation's part" in response.content.decode()
+        assert "Select the organisation&#39;s part in the person" in response.content.decode()
         response = lac_client.post(
             url("provider_add", case), {"organisation": care.pk, "role": "care_provider"}
         )
