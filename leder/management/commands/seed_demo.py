@@ -158,10 +158,19 @@ def seed_users(demo: DemoContext) -> None:
     demo.say(f"Users: {created} created, {len(DEMO_PEOPLE) - created} already there.")
 
 
+def seed_reviews(demo: DemoContext) -> None:
+    """Reviewer profiles for the demo reviewers, and a few cases in different states."""
+    from reviews.demo import seed_reviews as seed
+
+    if demo.icb is not None:
+        seed(icb=demo.icb, users=demo.users, say=demo.say)
+
+
 # The steps, in order. Features append theirs (see the module docstring).
 STEPS: list[Callable[[DemoContext], None]] = [
     seed_organisations,
     seed_users,
+    seed_reviews,
 ]
 
 
