@@ -320,7 +320,7 @@ def conflict_keep_view(request: HttpRequest, reference: str) -> HttpResponse:
     if not (manages_case(user, case) and user.has_perm("reviews.add_allocation")):
         raise PermissionDenied
     allocation = active_allocation(case)
-    if not _flags(allocation):
+    if allocation is None or not _flags(allocation):
         messages.error(request, "This conflict has already been dealt with")
         return HttpResponseRedirect(case_url(case))
     form = KeepReviewerForm(request.POST)
