@@ -60,4 +60,36 @@ def case_transition(
         from reviews.services.allocation import allocation_end_active
 
         allocation_end_active(case=moved, by=by, reason="Case stopped: National Data Opt-Out")
+        _remove_free_text(moved)
     return moved
+
+
+REMOVED = "Removed after a National Data Opt-Out"
+
+
+def _remove_free_text(case: Case) -> None:
+    """After an opt-out only a stub may stay (docs/adr/0005): replace what staff typed about
+    the case (reasons, justifications, the reviewer's declared conflict) and the conflict
+    reasons (which may quote the place of death), in the rows and their history. Codes,
+    dates and who did what stay."""
+    from reviews.conflicts import ConflictCode
+    from reviews.models import Allocation, ConflictFlag
+
+    def labels(conflicts: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [{**c, "reason": str(ConflictCode(c["code"]).label)} for c in conflicts]
+
+    Case.objects.filter(pk=case.pk).update(review_type_reason="")
+    Case.history.filter(id=case.pk).update(review_type_reason="")
+    case.review_type_reason = ""
+    for model in (Allocation, Allocation.history.model):
+        rows = model._default_manager.filter(case_id=case.pk)
+        rows.exclude(declined_reason="").update(declined_reason=REMOVED)
+        rows.exclude(override_justification="").update(override_justification=REMOVED)
+        for row_id, conflicts in rows.exclude(conflicts=[]).values_list("pk", "conflicts"):
+            model._default_manager.filter(pk=row_id).update(conflicts=labels(conflicts))
+    allocations = Allocation.objects.filter(case_id=case.pk).values("pk")
+    for model in (ConflictFlag, ConflictFlag.history.model):
+        rows = model._default_manager.filter(allocation_id__in=allocations)
+        rows.exclude(justification="").update(justification=REMOVED)
+        for row_id, conflicts in rows.values_list("pk", "conflicts"):
+            model._default_manager.filter(pk=row_id).update(conflicts=labels(conflicts))

@@ -356,5 +356,44 @@ def test_an_opt_out_ends_the_allocation_and_its_grants(case, reviewer, senior, l
     assert perms(reviewer, case) == set() and perms(senior, case) == set()
 
 
+def test_an_opt_out_removes_what_staff_typed_about_the_case(case, reviewer, lac, icb):
+    from reviews.models import Case
+    from reviews.services import conflict_flags_resolve
+
+    n = case.notification
+    n.place_of_death, n.place_of_death_detail = "hospital", "Leeds General Infirmary"
+    n.save()
+    infirmary = OrganisationFactory(parent_icb=icb, name="Leeds General Infirmary")
+    EmploymentFactory(profile=reviewer.reviewer_profile, organisation=infirmary)
+    first = allocate(
+        case,
+        reviewer,
+        lac,
+        override_justification="Knows Ada Testperson slightly",
+        review_type_reason="Ada's family asked",
+    )
+    case_decline_conflict(case=case, by=reviewer, reason="I knew Ada Testperson")
+    care = OrganisationFactory(parent_icb=icb)
+    EmploymentFactory(profile=reviewer.reviewer_profile, organisation=care)
+    second = allocate(case, reviewer, lac, override_justification="Ada again")
+    case_provider_add(case=case, organisation=care, role="care_provider", by=lac)
+    conflict_flags_resolve(allocation=second, justification="Ada's carer left", by=lac)
+
+    notification_opt_out(notification=case.notification, by=lac)
+
+    rows = [
+        *Case.history.filter(id=case.pk).values(),
+        *Allocation.objects.filter(case=case).values(),
+        *Allocation.history.filter(case_id=case.pk).values(),
+        *ConflictFlag.objects.filter(allocation__case=case).values(),
+        *ConflictFlag.history.filter(allocation_id__in=[first.pk, second.pk]).values(),
+    ]
+    text = repr(rows)
+    assert "Ada" not in text and "Leeds General Infirmary" not in text
+    first.refresh_from_db()
+    assert first.declined_reason and first.conflicts[0]["code"] == "place_of_death"
+    assert first.ended_by == reviewer  # who and when stay
+
+
 def test_profiles_default_to_a_caseload_of_four(icb):
     assert ReviewerProfileFactory.build().max_caseload == 4

@@ -51,7 +51,9 @@ def _summary_context(case: Case) -> dict[str, Any]:
 def _flags(allocation: Any) -> list[Any]:
     if allocation is None:
         return []
-    return list(allocation.flags.filter(resolved_at__isnull=True).select_related("provider"))
+    return list(
+        allocation.flags.filter(resolved_at__isnull=True).select_related("provider__organisation")
+    )
 
 
 def _render_lac_detail(
