@@ -1,0 +1,58 @@
+"""For the benchmark only (``leder.settings.bench``): SQL queries per request, and a
+static-files storage that tolerates a name missing from the manifest.
+
+
+Counts every statement the request sends to the database (sessions, authentication and
+the view alike) with ``connection.execute_wrapper``, and reports the count and the time
+spent in the database as ``X-Queries`` and ``X-Query-Ms`` response headers, and the CPU
+time the request's thread used as ``X-CPU-Ms`` (the request's own cost, whatever else the
+machine is doing). It is the outermost middleware, so nothing escapes the count.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
+class QueryCountMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        counter = _Counter()
+        cpu = time.thread_time()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Queries"] = str(counter.queries)
+        response["X-Query-Ms"] = f"{counter.seconds * 1000:.2f}"
+        response["X-CPU-Ms"] = f"{(time.thread_time() - cpu) * 1000:.2f}"
+        return response
+
+
+class LenientManifestStaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """Production's storage, except that a name missing from the manifest gets its
+    unhashed URL instead of an error (see the note in leder/settings/bench.py)."""
+
+    manifest_strict = False
