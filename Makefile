@@ -16,7 +16,7 @@ BUILD_ENV := DJANGO_SETTINGS_MODULE=leder.settings.production \
 	DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 
-.PHONY: run test install assets lint migrate seed logins stop
+.PHONY: run test install assets lint migrate seed logins stop bench
 
 ## run: install, build assets, start PostgreSQL/Redis, migrate, seed demo data, run the Procfile
 run: install assets
@@ -64,6 +64,10 @@ seed: migrate
 ## logins: the demo logins with their current authenticator-app codes
 logins: install
 	@$(BIN)/python -m leder.devstack logins
+
+## bench: the real stack under load with national-scale data; prints the figures (docs/performance.md)
+bench: install assets
+	$(BIN)/python -m tests.bench
 
 ## stop: stop the embedded PostgreSQL and Redis (make run stops its own on Ctrl-C)
 stop:
