@@ -84,6 +84,10 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "leder.add_user",
         "leder.change_user",
         "leder.view_accesslog",
+        # The managed list of learning themes a review's findings choose from.
+        "reviews.view_learningtheme",
+        "reviews.add_learningtheme",
+        "reviews.change_learningtheme",
     },
 }
 

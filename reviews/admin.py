@@ -5,9 +5,18 @@ from reviews.models import (
     Allocation,
     Case,
     CaseEmail,
+    CaseHold,
     CaseProvider,
     CaseStatusChange,
+    KeyEpisode,
+    LearningTheme,
+    MultiAgencyMeeting,
+    QAReturn,
     ReviewerProfile,
+    ReviewSection,
+    ReviewSignOff,
+    ReviewVersion,
+    SupervisionComment,
 )
 
 
@@ -85,6 +94,87 @@ class CaseEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ReviewSection)
+class ReviewSectionAdmin(_ReadOnly):
+    list_display = ["case", "key", "completed", "revision", "updated_at"]
+    list_select_related = ["case"]
+    search_fields = ["case__reference"]
+
+
+@admin.register(KeyEpisode)
+class KeyEpisodeAdmin(_ReadOnly):
+    list_display = ["case", "occurred_on", "setting"]
+    list_select_related = ["case"]
+
+
+@admin.register(MultiAgencyMeeting)
+class MultiAgencyMeetingAdmin(_ReadOnly):
+    list_display = ["case", "held_on"]
+    list_select_related = ["case"]
+
+
+@admin.register(SupervisionComment)
+class SupervisionCommentAdmin(_ReadOnly):
+    list_display = ["case", "section_key", "author", "created_at", "replied_at"]
+    list_select_related = ["case", "author"]
+
+
+@admin.register(CaseHold)
+class CaseHoldAdmin(_ReadOnly):
+    list_display = ["case", "reason", "started_on", "expected_review_on", "ended_on"]
+    list_select_related = ["case"]
+
+
+@admin.register(QAReturn)
+class QAReturnAdmin(_ReadOnly):
+    list_display = ["case", "version", "by", "at"]
+    list_select_related = ["case", "version", "by"]
+
+
+class _AppendOnly(admin.ModelAdmin):
+    """Versions and sign-offs are never changed or deleted (the database refuses too)."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ReviewVersion)
+class ReviewVersionAdmin(_AppendOnly):
+    list_display = ["case", "number", "review_type", "submitted_by", "submitted_at"]
+    list_select_related = ["case", "submitted_by"]
+    search_fields = ["case__reference"]
+
+
+@admin.register(ReviewSignOff)
+class ReviewSignOffAdmin(_AppendOnly):
+    list_display = ["version", "by", "at"]
+    list_select_related = ["version__case", "by"]
+
+
+@admin.register(LearningTheme)
+class LearningThemeAdmin(SimpleHistoryAdmin):
+    """The managed list of learning themes: administrators add, rename and retire them
+    (retire, do not delete: reviews keep the names they chose)."""
+
+    list_display = ["name", "active", "position"]
+    list_editable = ["active", "position"]
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from reviews.services.review import learning_theme_save
+
+        learning_theme_save(theme=obj, by=request.user)
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -113,6 +113,11 @@ class CaseQuerySet(models.QuerySet):
 
         return self.filter(status=CaseStatus.AWAITING_ALLOCATION)
 
+    def awaiting_qa(self) -> CaseQuerySet:
+        from reviews.models import CaseStatus
+
+        return self.filter(status=CaseStatus.AWAITING_QA)
+
     def in_queue(self, name: str) -> CaseQuerySet:
         """Cases in the named queue (see ``queue_conditions``; needs ``for_list``)."""
         condition = queue_conditions().get(name)

@@ -2,6 +2,9 @@
 
 ``NHSDateField``: a date as three inputs (day, month, year) with the service manual's
 error messages ("Date of death must include a month", "must be a real date").
+``CharacterCountTextarea``: a textarea rendered as the character count component (the
+limit is shown and counted, not enforced by the browser: the form's ``max_length`` says
+what is too long).
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ class DateInputWidget(forms.MultiWidget):
         if isinstance(value, datetime.date):
             return [value.day, value.month, value.year]
         return [None, None, None]
+
+
+class CharacterCountTextarea(forms.Textarea):
+    """A textarea shown with the NHS character count (``maxlength`` characters)."""
+
+    def __init__(self, *, maxlength: int, attrs: dict | None = None) -> None:
+        self.maxlength = maxlength
+        super().__init__(attrs)
 
 
 class NHSDateField(forms.MultiValueField):

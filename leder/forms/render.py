@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.forms.boundfield import BoundField
 
-from leder.forms.fields import DateInputWidget
+from leder.forms.fields import CharacterCountTextarea, DateInputWidget
 
 _INPUT_TYPES = {
     forms.EmailInput: "email",
@@ -36,6 +36,8 @@ def widget_kind(bf: BoundField) -> str:
         return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
+    if isinstance(widget, CharacterCountTextarea):
+        return "character_count"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
@@ -77,9 +79,12 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
         "name": bf.html_name,
         "hint": {"text": hint} if hint else None,
         "errorMessage": {"text": error} if error else None,
-        # autocomplete and inputmode are macro parameters: never repeat them as attributes.
+        # autocomplete and inputmode are macro parameters: never repeat them as attributes;
+        # a character count shows its limit instead of the browser enforcing maxlength.
         "attributes": {
-            k: v for k, v in widget.attrs.items() if k not in {"class", "autocomplete", "inputmode"}
+            k: v
+            for k, v in widget.attrs.items()
+            if k not in {"class", "autocomplete", "inputmode", "maxlength"}
         },
     }
     if kind in {"radios", "checkboxes", "date"}:
@@ -112,12 +117,16 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
             params["inputmode"] = widget.attrs["inputmode"]
         elif isinstance(widget, forms.NumberInput):
             params["inputmode"] = "numeric"
-    elif kind == "textarea":
+    elif kind in {"textarea", "character_count"}:
         value = bf.value()
         params["value"] = "" if value is None else value
         params["rows"] = widget.attrs.get("rows", 5)
+        if isinstance(widget, CharacterCountTextarea):
+            params["maxlength"] = widget.maxlength
     elif kind in {"select", "radios", "checkboxes"}:
         selected = _selected(bf)
+        # A field may carry a hint per option (``field.item_hints = {value: text}``).
+        item_hints: dict[str, str] = getattr(bf.field, "item_hints", None) or {}
         items = []
         for value, text in bf.field.choices:  # type: ignore[attr-defined]
             value_str = "" if value is None else str(value)
@@ -125,6 +134,8 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
                 continue
             item: dict[str, Any] = {"value": value_str, "text": str(text)}
             item["selected" if kind == "select" else "checked"] = value_str in selected
+            if value_str in item_hints:
+                item["hint"] = {"text": item_hints[value_str]}
             if value_str in conditionals:
                 item["conditional"] = {"html": conditionals[value_str]}
             items.append(item)

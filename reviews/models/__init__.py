@@ -15,7 +15,16 @@ from reviews.models.conflicts import DeclaredConflict
 from reviews.models.emails import CaseEmail
 from reviews.models.holds import CaseHold, HoldReason
 from reviews.models.providers import CaseProvider, ProviderRole
+from reviews.models.review import (
+    EpisodeSetting,
+    KeyEpisode,
+    LearningTheme,
+    MultiAgencyMeeting,
+    ReviewSection,
+    SupervisionComment,
+)
 from reviews.models.reviewers import Employment, ReviewerProfile, training_valid_days
+from reviews.models.versions import QAReturn, ReviewSignOff, ReviewVersion
 
 __all__ = [
     "CASELOAD_STATUSES",
@@ -32,9 +41,18 @@ __all__ = [
     "ConflictFlag",
     "DeclaredConflict",
     "Employment",
+    "EpisodeSetting",
     "HoldReason",
+    "KeyEpisode",
+    "LearningTheme",
+    "MultiAgencyMeeting",
     "ProviderRole",
+    "QAReturn",
+    "ReviewSection",
+    "ReviewSignOff",
     "ReviewType",
+    "ReviewVersion",
     "ReviewerProfile",
+    "SupervisionComment",
     "training_valid_days",
 ]

@@ -21,6 +21,8 @@ class CaseEmail(models.Model):
         ALLOCATION_ENDED = "allocation_ended", "The case was reallocated"
         DECLINED = "declined", "The reviewer declared a conflict (to the LACs)"
         CONFLICT_FLAGGED = "conflict_flagged", "A new conflict of interest (to the LACs)"
+        ESCALATED = "escalated", "Escalated to a focused review (to the LACs)"
+        RETURNED = "returned", "Returned to the reviewer after quality assurance"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -59,8 +59,11 @@ def case_transition(
     if to == CaseStatus.OPTED_OUT:
         from reviews.services.allocation import allocation_end_active
 
+        from reviews.services.review import review_erase
+
         allocation_end_active(case=moved, by=by, reason="Case stopped: National Data Opt-Out")
         _remove_free_text(moved)
+        review_erase(case=moved)
     return moved
 
 
@@ -81,14 +84,16 @@ def _remove_free_text(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(review_type_reason="")
     Case.history.filter(id=case.pk).update(review_type_reason="")
     case.review_type_reason = ""
-    for model in (Allocation, Allocation.history.model):
+    models: tuple[Any, ...] = (Allocation, Allocation.history.model)
+    for model in models:
         rows = model._default_manager.filter(case_id=case.pk)
         rows.exclude(declined_reason="").update(declined_reason=REMOVED)
         rows.exclude(override_justification="").update(override_justification=REMOVED)
         for row_id, conflicts in rows.exclude(conflicts=[]).values_list("pk", "conflicts"):
             model._default_manager.filter(pk=row_id).update(conflicts=labels(conflicts))
     allocations = Allocation.objects.filter(case_id=case.pk).values("pk")
-    for model in (ConflictFlag, ConflictFlag.history.model):
+    flag_models: tuple[Any, ...] = (ConflictFlag, ConflictFlag.history.model)
+    for model in flag_models:
         rows = model._default_manager.filter(allocation_id__in=allocations)
         rows.exclude(justification="").update(justification=REMOVED)
         for row_id, conflicts in rows.values_list("pk", "conflicts"):

@@ -49,3 +49,21 @@ def lac(make_user: Callable[..., Any]) -> Any:
     from leder.roles import Role
 
     return make_user(Role.LAC)
+
+
+@pytest.fixture
+def review_case(case: Case, reviewer: Any, senior: Any, lac: Any) -> Case:
+    """``case`` allocated to ``reviewer`` (peer support: ``senior``), accepted: in progress."""
+    from reviews.services import case_accept, case_allocate
+
+    case_allocate(
+        case=case,
+        reviewer=reviewer,
+        senior_reviewer=senior,
+        review_type="initial",
+        review_type_reason="No focused review criteria met",
+        by=lac,
+    )
+    case_accept(case=case, by=reviewer)
+    case.refresh_from_db()
+    return case
