@@ -68,3 +68,17 @@ def assert_queries_flat(
     after = count_queries(request)
     assert after == before, f"query count grew with rows: {before} for {small}, {after} for {large}"
     return before, after
+
+
+def search_url(client: Client, url: str, params: dict[str, Any]) -> str:
+    """Search as staff do (POST, see leder.lib.search) and return the page to GET."""
+    response = client.post(url, params)
+    assert response.status_code == 302, response.status_code
+    location: str = response["Location"]
+    from urllib.parse import parse_qs, urlsplit
+
+    from leder.lib.search import SENSITIVE
+
+    leaked = SENSITIVE & parse_qs(urlsplit(location).query).keys()
+    assert not leaked, f"typed search text is in the URL: {location}"
+    return location

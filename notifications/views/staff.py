@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from leder.lib.search import private_search
 from leder.lib.workflow import TransitionNotAllowed
 from leder.services.access_log import access_record
 from notifications.access import (
@@ -32,6 +33,7 @@ PAGE_SIZE = 50
 
 
 @roles_required(VIEWING_ROLES)
+@private_search
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     filters = ListFilterForm(request.GET)
@@ -41,8 +43,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             filters.cleaned_data["q"]
         )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "notifications/staff/list.jinja",
@@ -50,7 +50,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "title": "Notifications",
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": request.search_query,  # type: ignore[attr-defined]
         },
     )
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leder.roles import Role
-from leder.testing import assert_queries_flat
+from leder.testing import assert_queries_flat, search_url
 from leder.tests.factories import GPPracticeFactory
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
@@ -53,7 +53,12 @@ def make_case(icb, days_ago=10, **kwargs):
 
 
 def page_of(client, **params):
-    response = client.get(DASHBOARD, params)
+    if params.get("q"):  # typed searches are POSTed and kept out of the URL
+        page = params.pop("page", None)
+        url = search_url(client, DASHBOARD, params)
+        response = client.get(f"{url}&page={page}" if page else url)
+    else:
+        response = client.get(DASHBOARD, params)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -237,9 +242,9 @@ class TestFilters:
         for params in (
             {"queue": "bogus", "sort": "x", "page": "x"},
             {"reviewer": "abc", "review_type": "x"},
-            {"q": "x" * 500, "page": "999"},
         ):
             assert lac_client.get(DASHBOARD, params).status_code == 200
+        assert "x" * 20 in page_of(lac_client, q="x" * 500, page="999")
 
     def test_it_pages_by_25(self, today, icb, lac_client):
         practice = GPPracticeFactory(parent_icb=icb)
@@ -340,10 +345,11 @@ def test_the_dashboard_query_count_is_flat_from_10_to_1000_cases(
     with capsys.disabled():
         print(f"\ndashboard queries: {small} with 10 cases, {large} with 1,000 cases")
     assert large <= 15
+    found = search_url(
+        lac_client, DASHBOARD, {"q": "LDR", "reviewer": reviewer.pk, "sort": "oldest"}
+    )
     searched = assert_queries_flat(
-        lambda: lac_client.get(
-            DASHBOARD, {"q": "LDR", "reviewer": reviewer.pk, "sort": "oldest", "page": 2}
-        ),
+        lambda: lac_client.get(f"{found}&page=2"),
         lambda n: grow_cases(icb, practice, reviewer, lac, n),
         small=1,
         large=60,

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from leder.lib.search import private_search
 from notifications.access import notifications_for_user
 from reviews.access import REVIEWER_ROLES, cases_for_user, permission_required, roles_required
 from reviews.directory import reviewers_in_icb
@@ -34,6 +35,7 @@ CARD_QUEUES = (
 
 
 @permission_required("reviews.view_case")
+@private_search
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -56,8 +58,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     listed = listed.with_reviewer(filters.value("reviewer", None)).search(filters.value("q"))
     listed = listed.sorted_by(filters.value("sort", "target"))
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reviews/dashboard.jinja",
@@ -70,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "to_screen": to_screen,
             "page": page,
-            "query": query.urlencode(),
+            "query": request.search_query,  # type: ignore[attr-defined]
             "due_soon_days": DUE_SOON_DAYS,
         },
     )
