@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from leder.testing import search_url
 from leder.models import AccessLog
 from leder.roles import Role
+from leder.testing import search_url
 from leder.tests.factories import GPPracticeFactory
 from notifications.models import Notification, NotificationStatus
 from notifications.tests.factories import NotificationFactory
