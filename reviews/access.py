@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from leder.roles import Role
 from notifications.models import REFERENCE_RE
-from reviews.models import Allocation, Case, ReviewerProfile
+from reviews.models import Allocation, Case, CaseStatus, ReviewerProfile, ReviewType
 from reviews.querysets import ICB_WIDE_ROLES, CaseQuerySet
 
 REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.SENIOR_REVIEWER})
@@ -134,3 +135,101 @@ def roles_required(
         return login_required(wrapped)
 
     return decorator
+
+
+# --- The review ----------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewAccess:
+    """What ``user`` may do with the review of ``case`` (from :func:`get_review_for_user`).
+
+    The allocated reviewer edits; the senior reviewer reads and comments; the LAC and the
+    administrator of the ICB read, and the LAC may also hold, resume and escalate.
+    """
+
+    user: Any
+    case: Case
+    allocation: Allocation | None
+    is_reviewer: bool
+    is_senior: bool
+    manages: bool
+
+    @property
+    def is_lac(self) -> bool:
+        return self.manages and self.user.has_role(Role.LAC)
+
+    @property
+    def can_edit(self) -> bool:
+        from reviews.review.state import EDITABLE_STATUSES
+
+        return self.is_reviewer and self.case.status in EDITABLE_STATUSES
+
+    @property
+    def can_comment(self) -> bool:
+        return self.is_senior and self.case.status in _COMMENTABLE
+
+    @property
+    def can_reply(self) -> bool:
+        return self.is_reviewer and self.case.status in _COMMENTABLE
+
+    @property
+    def can_hold(self) -> bool:
+        return (self.is_reviewer or self.is_lac) and self.case.status == CaseStatus.IN_PROGRESS
+
+    @property
+    def can_resume(self) -> bool:
+        return (self.is_reviewer or self.is_lac) and self.case.status == CaseStatus.ON_HOLD
+
+    @property
+    def can_escalate(self) -> bool:
+        if self.case.review_type == ReviewType.FOCUSED:
+            return False
+        if self.is_reviewer:
+            return self.case.status in {CaseStatus.IN_PROGRESS, CaseStatus.RETURNED}
+        return self.is_lac and self.case.status in {
+            CaseStatus.IN_PROGRESS,
+            CaseStatus.RETURNED,
+            CaseStatus.AWAITING_QA,
+        }
+
+
+_COMMENTABLE = frozenset(
+    {CaseStatus.IN_PROGRESS, CaseStatus.ON_HOLD, CaseStatus.AWAITING_QA, CaseStatus.RETURNED}
+)
+
+
+class NoLongerAllocated(Exception):
+    """The user was this case's reviewer or senior reviewer, and is not any more."""
+
+
+def get_review_for_user(user: Any, reference: str) -> ReviewAccess:
+    """The review of the case with this reference, with what ``user`` may do with it.
+
+    404 for anyone who may not see it; :class:`NoLongerAllocated` for someone whose
+    allocation has ended (so the page can say so instead of a bare 404).
+    """
+    try:
+        case = get_case_for_user(user, reference)
+    except Http404:
+        if (
+            getattr(user, "is_authenticated", False)
+            and REFERENCE_RE.match(reference or "")
+            and Allocation.objects.filter(case__reference=reference)
+            .filter(Q(reviewer_id=user.pk) | Q(senior_reviewer_id=user.pk))
+            .exists()
+        ):
+            raise NoLongerAllocated from None
+        raise
+    allocation = active_allocation(case)
+    access = ReviewAccess(
+        user=user,
+        case=case,
+        allocation=allocation,
+        is_reviewer=allocation is not None and allocation.reviewer_id == user.pk,
+        is_senior=allocation is not None and allocation.senior_reviewer_id == user.pk,
+        manages=manages_case(user, case),
+    )
+    if not (access.is_reviewer or access.is_senior or access.manages):
+        raise Http404
+    return access

@@ -20,6 +20,10 @@ PEN_PORTRAIT = "Ada loved gardening and music. She liked a calm morning routine.
 
 def post_data(key: str) -> dict[str, Any]:
     """Complete, valid answers for the section ``key`` (completed = yes)."""
+    # The migration seeds the themes, but a transactional test elsewhere may have flushed
+    # them from a reused test database.
+    for name in ("Reasonable adjustments", "Communication between services"):
+        LearningTheme.objects.get_or_create(name=name)
     themes = [str(pk) for pk in LearningTheme.objects.values_list("pk", flat=True)[:2]]
     data: dict[str, dict[str, Any]] = {
         "about-the-person": {

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leder.lib.workflow import TransitionNotAllowed
@@ -45,6 +46,25 @@ def _summary_context(case: Case) -> dict[str, Any]:
         "n": case.notification,
         "providers": list(case.providers.select_related("organisation", "added_by")),
         "back_url": reverse("reviews:dashboard"),
+    }
+
+
+def _review_context(user: Any, case: Case, allocation: Any) -> dict[str, Any]:
+    """The review block of the case page: a link to it, holds and the hold actions."""
+    from leder.roles import Role
+    from reviews.review.state import REVIEW_STATUSES
+
+    holds = list(case.holds.order_by("started_on", "pk"))
+    is_reviewer = allocation is not None and allocation.reviewer_id == user.pk
+    acts = is_reviewer or (manages_case(user, case) and user.has_role(Role.LAC))
+    for hold in holds:
+        hold.days = ((hold.ended_on or timezone.localdate()) - hold.started_on).days  # type: ignore[attr-defined]
+    return {
+        "review_open": case.status in REVIEW_STATUSES,
+        "holds": holds,
+        "current_hold": next((h for h in holds if h.ended_on is None), None),
+        "can_hold": acts and case.status == CaseStatus.IN_PROGRESS,
+        "can_resume": acts and case.status == CaseStatus.ON_HOLD,
     }
 
 
@@ -81,6 +101,7 @@ def _render_lac_detail(
                 )
             ),
             "changes": list(case.status_changes.select_related("by").order_by("at", "pk")),
+            **_review_context(user, case, allocation),
         }
     )
     return render(request, "reviews/case_detail.jinja", context, status=status)
@@ -106,6 +127,7 @@ def _render_summary(
             "is_reviewer": is_reviewer,
             "can_answer": is_reviewer and case.status == CaseStatus.ALLOCATED,
             "accept_form": accept_form or AcceptForm(),
+            **_review_context(user, case, allocation),
         }
     )
     return render(request, "reviews/case_summary.jinja", context, status=status)
