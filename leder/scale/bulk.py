@@ -172,12 +172,10 @@ def delete_cascade(model: type[models.Model], ids: Sequence[Any]) -> dict[str, i
     their simple-history rows. Returns the rows deleted per table.
 
     Runs inside the caller's transaction; Django's foreign keys are deferred, so the order
-    of the deletes does not matter before commit. The access log's append-only trigger is
-    told this is a deliberate delete (``leder.allow_access_log_delete``) for this
-    transaction only.
+    of the deletes does not matter before commit. Tables whose triggers refuse deletes
+    (append-only: the access log, review versions...) have their triggers switched off for
+    the delete and on again, inside the same transaction. For synthetic data only.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('leder.allow_access_log_delete', 'on', true)")
     deleted: dict[str, int] = {}
     _delete(model, list(ids), deleted, seen={})
     return deleted
@@ -217,9 +215,28 @@ def _delete(
             deleted[history_model._meta.db_table] = (
                 deleted.get(history_model._meta.db_table, 0) + cursor.rowcount
             )
+        guarded = _refuses_deletes(model._meta.db_table)
+        if guarded:
+            # ALTER TABLE needs no pending (deferred) checks on the table: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DISABLE TRIGGER USER")
         cursor.execute(
             f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608 - our SQL
             f"WHERE {quote(model._meta.pk.column)} = ANY(%s)",
             [ids],
         )
         deleted[model._meta.db_table] = deleted.get(model._meta.db_table, 0) + cursor.rowcount
+        if guarded:
+            cursor.execute(f"ALTER TABLE {quote(model._meta.db_table)} ENABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _refuses_deletes(table: str) -> bool:
+    """Whether ``table`` has a trigger of its own that fires on DELETE."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass "
+            "AND NOT tgisinternal AND tgtype & 8 = 8)",
+            [table],
+        )
+        return bool(cursor.fetchone()[0])

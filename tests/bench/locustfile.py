@@ -88,10 +88,23 @@ class LocustVisit:
         return response
 
     def get(self, name: str, path: str, *, expect: int = 200, **params: Any) -> Any:
+        """GET ``path``. A page that redirects to itself in another form (a search kept
+        out of the URL: ``?q=`` -> ``?s=<token>``) is followed: the redirect is recorded as
+        ``<name> (redirect)``, the page under ``name``."""
         started = time.perf_counter()
         response = self.user.client.get(
             path, params=params or None, name=name, allow_redirects=False
         )
+        location = response.headers.get("Location", "") if response is not None else ""
+        if (
+            expect == 200
+            and response is not None
+            and response.status_code == 302
+            and location.startswith(path.split("?")[0])
+        ):
+            self._record("GET", f"{name} (redirect)", response, 302, started)
+            started = time.perf_counter()
+            response = self.user.client.get(location, name=name, allow_redirects=False)
         return self._record("GET", name, response, expect, started)
 
     def post(self, name: str, path: str, data: dict[str, Any], *, expect: int = 302) -> Any:

@@ -135,7 +135,10 @@ def test_it_is_deterministic_reuses_and_resets():
 
 
 def test_reset_also_removes_rows_added_to_the_scale_data():
-    """A bench run's public submissions go to scale ICBs: --reuse and --reset take them away."""
+    """A bench run's public submissions go to scale ICBs and its staff read notifications
+    (append-only access log rows): --reuse and --delete take them away."""
+    from leder.models import AccessLog
+    from leder.services.access_log import access_record
     from notifications.tests.factories import NotificationFactory
 
     seed()
@@ -144,3 +147,7 @@ def test_reset_also_removes_rows_added_to_the_scale_data():
     assert Notification.objects.count() == 201
     assert "Reused" in seed("--reuse")
     assert Notification.objects.count() == 200
+    lac = User.objects.filter(groups__name=Role.LAC.label, icb=practice.parent_icb).first()
+    access_record(user=lac, obj=Notification.objects.filter(icb=lac.icb).first())
+    seed("--delete")
+    assert not AccessLog.objects.filter(user=lac).exists()
