@@ -19,10 +19,18 @@ from leder.tests.factories import ICBFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Rate limits and used TOTP codes live in the (real, Redis) cache: start each test clean."""
+    """Rate limits and used TOTP codes live in the (real, Redis) cache: start each test clean.
+
+    Only the cache's own keys go: ``cache.clear()`` would FLUSHDB the Redis database the
+    Celery broker shares, and with it the queues a real worker is reading in a test."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

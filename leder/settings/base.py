@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "leder.apps.LederConfig",
     "notifications",
     "reviews",
+    "reviews.records",
     "governance",
 ]
 
@@ -271,6 +272,44 @@ NOTIFY_RATE_LIMITS = {
 }
 # A page of answers larger than this is refused with a clear page (not read, not stored).
 NOTIFY_MAX_POST_BYTES = env_int("LEDER_NOTIFY_MAX_POST_BYTES", 64 * 1024, minimum=4096)
+
+# --- GP record requests: expiring secure upload links (reviews/records/) -------------
+# The automatic request to the registered GP practice goes when the case opens
+# ("screening"), when it is first allocated ("allocation"), or never ("off").
+LEDER_RECORDS_AUTO_REQUEST_ON = env_str("LEDER_RECORDS_AUTO_REQUEST_ON", "screening").lower()
+if LEDER_RECORDS_AUTO_REQUEST_ON not in {"screening", "allocation", "off"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "LEDER_RECORDS_AUTO_REQUEST_ON must be screening, allocation or off, "
+        f"not {LEDER_RECORDS_AUTO_REQUEST_ON!r}"
+    )
+# Years of records asked for by default (before the date of death).
+LEDER_RECORDS_DEFAULT_YEARS = env_int("LEDER_RECORDS_DEFAULT_YEARS", 3, minimum=1, maximum=30)
+# A link works this many days; then the sweep revokes it and sends a new one, up to
+# LEDER_RECORDS_MAX_REISSUES times, then escalates to the LACs.
+LEDER_RECORDS_LINK_DAYS = env_int("LEDER_RECORDS_LINK_DAYS", 14, minimum=1, maximum=90)
+LEDER_RECORDS_REMINDER_DAYS = env_int("LEDER_RECORDS_REMINDER_DAYS", 3, minimum=0, maximum=30)
+LEDER_RECORDS_MAX_REISSUES = env_int("LEDER_RECORDS_MAX_REISSUES", 3, minimum=0, maximum=20)
+LEDER_RECORDS_MAX_FILE_MB = env_int("LEDER_RECORDS_MAX_FILE_MB", 50, minimum=1, maximum=2048)
+LEDER_RECORDS_MAX_REQUEST_MB = env_int("LEDER_RECORDS_MAX_REQUEST_MB", 500, minimum=1)
+LEDER_RECORDS_MAX_FILES_PER_UPLOAD = env_int(
+    "LEDER_RECORDS_MAX_FILES_PER_UPLOAD", 10, minimum=1, maximum=50
+)
+LEDER_RECORDS_MAX_FILES = env_int("LEDER_RECORDS_MAX_FILES", 100, minimum=1, maximum=1000)
+# Link pages: attempts with links that do not work, per client address per hour.
+LEDER_RECORDS_LINK_FAILURES_PER_HOUR = env_int(
+    "LEDER_RECORDS_LINK_FAILURES_PER_HOUR", 30, minimum=1
+)
+# Virus scanning with ClamAV's clamd (INSTREAM): a Unix socket, or a host and port.
+LEDER_CLAMAV_SOCKET = env_str("LEDER_CLAMAV_SOCKET", "")
+LEDER_CLAMAV_HOST = env_str("LEDER_CLAMAV_HOST", "")
+LEDER_CLAMAV_PORT = env_int("LEDER_CLAMAV_PORT", 3310, minimum=1, maximum=65535)
+LEDER_CLAMAV_TIMEOUT = env_int("LEDER_CLAMAV_TIMEOUT", 60, minimum=1, maximum=600)
+CELERY_BEAT_SCHEDULE["records-sweep"] = {
+    "task": "reviews.records.tasks.sweep_record_requests",
+    "schedule": env_int("LEDER_RECORDS_SWEEP_MINUTES", 15, minimum=1, maximum=1440) * 60.0,
+}
 
 # --- Logging: no personal data; request ids, not URLs with identifiers ----------------
 LOG_LEVEL = env_str("LEDER_LOG_LEVEL", "INFO").upper()

@@ -16,6 +16,7 @@ from leder.services.access_log import access_record
 from notifications.models import Notification, NotificationStatus, NotificationStatusChange
 from notifications.services.transitions import notification_transition
 from reviews.models import Case, CaseStatus
+from reviews.records.services import record_requests_stop
 from reviews.services import case_transition
 
 OPT_OUT_REASON = "National Data Opt-Out recorded: review stopped, personal data removed"
@@ -89,5 +90,6 @@ def notification_opt_out(*, notification: Notification, by: Any) -> Notification
     case = Case.objects.filter(notification=updated).first()
     if case is not None and case.status != CaseStatus.OPTED_OUT:
         case_transition(case=case, to=CaseStatus.OPTED_OUT, by=by, reason=OPT_OUT_REASON)
+        record_requests_stop(case=case, by=by)
     access_record(user=by, obj=updated, detail="National Data Opt-Out recorded")
     return updated

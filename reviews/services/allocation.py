@@ -191,6 +191,9 @@ def case_allocate(
     history_save(allocation, by=by, reason=reason)
     _grant(allocation, moved, by)
     case_email_queue(case=moved, kind=CaseEmail.Kind.ALLOCATED, recipient=reviewer)
+    from reviews.records.services import record_request_auto
+
+    record_request_auto(case=moved, by=by, trigger="allocation")
     if senior_reviewer is not None:
         case_email_queue(case=moved, kind=CaseEmail.Kind.PEER_SUPPORT, recipient=senior_reviewer)
     for name in ("status", "review_type", "review_type_reason"):

@@ -35,6 +35,9 @@ def case_open(*, notification: Notification, by: Any) -> Case:
         to_status=CaseStatus.AWAITING_ALLOCATION,
         reason="Case opened: notification eligible",
     )
+    from reviews.records.services import record_request_auto
+
+    record_request_auto(case=case, by=by, trigger="screening")
     return case
 
 

@@ -1,0 +1,65 @@
+"""Queue the emails a request owes: outbox rows now, the sends after commit.
+
+The enqueue runs after commit (``robust``: a broker that is down does not fail the
+request that owed the email; the sweep enqueues it later). Many rows go in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import partial
+
+from django.db import transaction
+
+from reviews.records.models import RecordEmail, RecordRequest
+
+ENQUEUE_BATCH = 100
+ORGANISATION_KINDS = frozenset(
+    {RecordEmail.Kind.LINK, RecordEmail.Kind.REISSUE, RecordEmail.Kind.REMINDER}
+)
+
+
+def enqueue(email_ids: Sequence[int]) -> None:
+    """Hand the sends to Celery: one task for one email, batches for many."""
+    from reviews.records.tasks import send_record_email, send_record_emails
+
+    if len(email_ids) == 1:
+        send_record_email.delay(email_ids[0])
+        return
+    for start in range(0, len(email_ids), ENQUEUE_BATCH):
+        send_record_emails.delay(list(email_ids[start : start + ENQUEUE_BATCH]))
+
+
+def record_email_queue(*, request: RecordRequest, kind: str) -> RecordEmail:
+    to = request.recipient_email if kind in ORGANISATION_KINDS else ""
+    email = RecordEmail.objects.create(request=request, kind=kind, to_email=to)
+    transaction.on_commit(partial(enqueue, [email.pk]), robust=True)
+    return email
+
+
+def record_emails_queue_many(*, requests: Iterable[RecordRequest], kind: str) -> list[int]:
+    rows = RecordEmail.objects.bulk_create(
+        [
+            RecordEmail(
+                request=r,
+                kind=kind,
+                to_email=r.recipient_email if kind in ORGANISATION_KINDS else "",
+            )
+            for r in requests
+        ]
+    )
+    ids = [row.pk for row in rows]
+    if ids:
+        transaction.on_commit(partial(enqueue, ids), robust=True)
+    return ids
+
+
+def record_emails_cancel(*, request_ids: Sequence[int], kinds: Iterable[str]) -> int:
+    """Emails still owed to the organisation are no longer wanted (request closed)."""
+    from django.utils import timezone
+
+    return (
+        RecordEmail.objects.pending()
+        .filter(request_id__in=request_ids, kind__in=list(kinds), claimed_at__isnull=True)
+        .update(cancelled_at=timezone.now())
+    )
