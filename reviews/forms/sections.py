@@ -117,11 +117,11 @@ class SectionForm(forms.Form):
         cleaned = super().clean() or {}
         # Follow-ups of answers not chosen are dropped, so stale text is not kept.
         for radio, answers in self.conditionals.items():
-            for answer, followups in answers.items():
-                if cleaned.get(radio) != answer:
-                    for name in followups:
-                        if name in cleaned and name not in self.errors:
-                            cleaned[name] = [] if isinstance(cleaned[name], list) else None
+            keep = set(answers.get(cleaned.get(radio) or "", []))
+            for followups in answers.values():
+                for name in followups:
+                    if name not in keep and name in cleaned and name not in self.errors:
+                        cleaned[name] = [] if isinstance(cleaned[name], list) else None
         if cleaned.get("completed") == "yes":
             for name, message in self.complete_requires.items():
                 missing = self._empty(cleaned.get(name))
@@ -176,11 +176,11 @@ class SectionForm(forms.Form):
         return rows
 
     def _hidden_followups(self, data: dict[str, Any]) -> set[str]:
-        hidden = set()
+        hidden: set[str] = set()
         for radio, answers in self.conditionals.items():
-            for answer, followups in answers.items():
-                if data.get(radio) != answer:
-                    hidden.update(followups)
+            keep = set(answers.get(data.get(radio) or "", []))
+            for followups in answers.values():
+                hidden.update(f for f in followups if f not in keep)
         return hidden
 
 
@@ -315,7 +315,11 @@ class FamilyForm(SectionForm):
         maxlength=100,
     )
     family_views = long_text("Their views of the person's care", maxlength=MEDIUM)
-    no_contact_detail = long_text("What you tried", maxlength=MEDIUM)
+    no_contact_detail = long_text(
+        "If you did not speak to anyone: what you tried",
+        hint="Leave this blank if you spoke to them.",
+        maxlength=MEDIUM,
+    )
     condolence_letter = radios("Has a condolence letter been sent?", YES_NO)
     condolence_letter_on = past_date("Date the letter was sent")
     pen_portrait_shared = radios(
@@ -327,8 +331,6 @@ class FamilyForm(SectionForm):
     conditionals = {
         "family_contacted": {
             "yes": ["contact_on", "contact_relationship", "family_views"],
-            "declined": ["no_contact_detail"],
-            "unreachable": ["no_contact_detail"],
         },
         "condolence_letter": {"yes": ["condolence_letter_on"]},
         "pen_portrait_shared": {"yes": ["pen_portrait_comments"]},

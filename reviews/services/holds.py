@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from leder.lib.history import history_save
+from leder.lib.workflow import TransitionNotAllowed
 from leder.models import User
 from reviews.models import Case, CaseHold, CaseStatus, HoldReason
 from reviews.services.cases import case_transition
@@ -46,7 +47,10 @@ def case_hold(
 @transaction.atomic
 def case_resume(*, case: Case, by: User) -> CaseHold:
     """Resume a held case: the hold ends today and the clock runs again."""
-    moved = case_transition(case=case, to=CaseStatus.IN_PROGRESS, by=by, reason="Review resumed")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != CaseStatus.ON_HOLD:
+        raise TransitionNotAllowed("Case", locked.status, CaseStatus.IN_PROGRESS)
+    moved = case_transition(case=locked, to=CaseStatus.IN_PROGRESS, by=by, reason="Review resumed")
     hold = (
         CaseHold.objects.select_for_update()
         .filter(case=moved, ended_on__isnull=True)

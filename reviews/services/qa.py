@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from leder.lib.workflow import TransitionNotAllowed
 from leder.models import User
 from reviews.models import (
     Allocation,
@@ -46,6 +47,11 @@ __all__ = [
     "review_report_pdf",
     "version_diff",
 ]
+
+
+# An initial review may become focused while it is being written or checked (not on hold:
+# resume it first).
+ESCALATABLE = frozenset({CaseStatus.IN_PROGRESS, CaseStatus.RETURNED, CaseStatus.AWAITING_QA})
 
 
 @transaction.atomic
@@ -146,6 +152,8 @@ def case_escalate_to_focused(*, case: Case, by: User, reason: str) -> None:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.review_type == ReviewType.FOCUSED:
         raise ValidationError("This is already a focused review", code="already_focused")
+    if locked.status not in ESCALATABLE:
+        raise TransitionNotAllowed("Case", locked.status, CaseStatus.IN_PROGRESS)
     moved = case_transition(
         case=locked,
         to=CaseStatus.IN_PROGRESS,

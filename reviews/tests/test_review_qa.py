@@ -243,3 +243,20 @@ class TestEscalation:
         with pytest.raises(ValidationError) as caught:
             case_escalate_to_focused(case=review_case, by=reviewer, reason="Again")
         assert caught.value.code == "already_focused"
+
+
+def test_a_held_review_is_not_escalated_or_resumed_by_escalation(review_case, reviewer):
+    import datetime
+
+    from reviews.services import case_hold
+
+    case_hold(
+        case=review_case,
+        reason="police",
+        expected_review_on=datetime.date(2099, 1, 1),
+        by=reviewer,
+    )
+    with pytest.raises(TransitionNotAllowed):
+        case_escalate_to_focused(case=review_case, by=reviewer, reason="Lapses")
+    review_case.refresh_from_db()
+    assert (review_case.status, review_case.review_type) == ("on_hold", "initial")

@@ -28,9 +28,15 @@ class HoldForm(forms.Form):
     )
     expected_review_on = NHSDateField(
         label="When should the hold be looked at again?",
-        help_text="For example, the date of the inquest. For example, 15 3 2027",
-        error_messages={"required": "Enter the date to review the hold"},
+        help_text="For example, the date of the inquest: 15 3 2027",
+        required=False,
     )
+
+    def clean_expected_review_on(self) -> Any:
+        value = self.cleaned_data.get("expected_review_on")
+        if value is None:
+            raise forms.ValidationError("Enter the date to review the hold", code="required")
+        return value
 
 
 def _case_url(access: ReviewAccess) -> str:

@@ -1,0 +1,218 @@
+"""The review in a real browser: an allocated reviewer works through every section of an
+initial review's task list (in their own order, saving as they go), adds a key episode,
+meets an error and fixes it, checks their answers and submits the review for quality
+assurance; then reads the frozen version. axe must find no WCAG 2.2 AA violations on any
+page of the task list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from leder.roles import Role
+from reviews.models import CaseStatus, LearningTheme, ReviewVersion
+from reviews.services import case_accept, case_allocate
+from reviews.tests.factories import CaseFactory, ReviewerProfileFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def click(page: Any, role: str, name: str, **kw: Any) -> None:
+    with page.expect_navigation():
+        page.get_by_role(role, name=name, **kw).click()
+
+
+def heading(page: Any) -> str:
+    return page.get_by_role("heading", level=1).inner_text()
+
+
+def radio(page: Any, legend: str, answer: str) -> None:
+    # The question's own answers, not those of a follow-up question revealed inside it.
+    group = page.get_by_role("group", name=legend, exact=True)
+    items = group.locator(":scope > .nhsuk-radios > .nhsuk-radios__item")
+    items.get_by_label(answer, exact=True).check()
+
+
+def date(page: Any, legend: str, day: str, month: str, year: str) -> None:
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+def complete_and_save(page: Any) -> None:
+    radio(page, "Have you completed this section?", "Yes, I've completed this section")
+    click(page, "button", "Save and continue")
+
+
+def open_section(page: Any, title: str, axe_check: Any) -> None:
+    click(page, "link", title)
+    assert heading(page) == title
+    axe_check(page)
+
+
+@pytest.fixture
+def allocated(icb: Any, signed_in_page: Any) -> tuple[Any, Any]:
+    page = signed_in_page(Role.REVIEWER, full_name="Grace Okafor")
+    ReviewerProfileFactory(icb=icb, user=page.user)
+    senior = ReviewerProfileFactory(icb=icb, senior=True, user__full_name="Daniel Evans").user
+    lac = ReviewerProfileFactory(icb=icb).user  # any signed-off allocator works for set-up
+    from leder.services.roles import user_set_roles
+
+    user_set_roles(user=lac, roles={Role.LAC})
+    case = CaseFactory(
+        icb_org=icb,
+        notification__given_name="Ada",
+        notification__family_name="Testperson",
+        notification__cause_of_death="Aspiration pneumonia",
+    )
+    case_allocate(
+        case=case,
+        reviewer=page.user,
+        senior_reviewer=senior,
+        review_type="initial",
+        review_type_reason="No focused review criteria met",
+        by=lac,
+    )
+    case_accept(case=case, by=page.user)
+    for name in ("Reasonable adjustments", "Dysphagia and aspiration pneumonia"):
+        LearningTheme.objects.get_or_create(name=name)
+    return page, case
+
+
+def test_a_reviewer_completes_an_initial_review_and_submits_it(
+    allocated, live_server, axe_check, shot
+):
+    page, case = allocated
+    page.goto(f"{live_server.url}/reviews/cases/{case.reference}/")
+    axe_check(page)
+    click(page, "link", "Go to the review")
+    assert heading(page) == "Initial review"
+    expect(page.locator("main")).to_contain_text("You have completed 0 of 7 sections")
+    expect(page.locator("#review-sections-7-status")).to_contain_text("Cannot start yet")
+    axe_check(page)
+    shot(page, "review-01-task-list")
+
+    # Cause of death first (any order): an unknown ICD-10 code is refused, then fixed.
+    open_section(page, "Cause and circumstances of death", axe_check)
+    expect(
+        page.get_by_label("Part Ia: the disease or condition that led directly to death")
+    ).to_have_value("Aspiration pneumonia")
+    page.get_by_label("ICD-10 code of the underlying cause (optional)").fill("J99.99")
+    radio(page, "Was the death referred to the coroner?", "No")
+    radio(page, "Avoidable death assessment", "Treatable")
+    complete_and_save(page)
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Enter a real ICD-10 code, like J69.0, or leave it blank"
+    )
+    axe_check(page)
+    shot(page, "review-02-error")
+    page.get_by_label("ICD-10 code of the underlying cause (optional)").fill("J69.0")
+    complete_and_save(page)
+    expect(page.locator("main")).to_contain_text("Cause and circumstances of death completed")
+    expect(page.locator("#review-sections-5-status")).to_contain_text("Completed")
+
+    # About the person: saved for later first, then completed.
+    open_section(page, "About the person", axe_check)
+    page.get_by_label("Pen portrait").fill("Ada loved gardening and music.")
+    radio(page, "Have you completed this section?", "No, I'll come back to it later")
+    click(page, "button", "Save and continue")
+    expect(page.locator("#review-sections-1-status")).to_contain_text("In progress")
+    open_section(page, "About the person", axe_check)
+    expect(page.get_by_label("Pen portrait")).to_have_value("Ada loved gardening and music.")
+    radio(page, "Did the person have a diagnosis of autism?", "No")
+    radio(page, "Type of accommodation", "Supported living")
+    radio(page, "Did the person live alone?", "No")
+    radio(page, "Was the person placed out of area?", "No")
+    page.get_by_label("Communication needs").fill("Used Makaton")
+    complete_and_save(page)
+
+    open_section(page, "Family and carers", axe_check)
+    radio(
+        page,
+        "Did you speak to the family or someone close to the person?",
+        "Yes",
+    )
+    date(page, "Date you spoke to them", "3", "2", "2026")
+    page.get_by_label("Their relationship to the person").fill("Sister")
+    page.get_by_label("Their views of the person's care").fill("They felt listened to.")
+    radio(page, "Has a condolence letter been sent?", "No")
+    radio(page, "Was the draft pen portrait shared with the family for comment?", "No")
+    axe_check(page)
+    complete_and_save(page)
+
+    open_section(page, "Evidence gathered", axe_check)
+    radio(page, "Have you reviewed the GP records?", "Yes, I have reviewed the GP records")
+    radio(page, "Did you speak to the person's GP?", "No")
+    page.get_by_label("Other professionals you spoke to").fill(
+        "Community nurse, Leeds Community Healthcare"
+    )
+    complete_and_save(page)
+
+    open_section(page, "Key episodes of care", axe_check)
+    click(page, "button", "Add a key episode")
+    axe_check(page)
+    date(page, "Date of the episode", "4", "12", "2025")
+    page.get_by_label("Hospital (inpatient)").check()
+    page.get_by_label("Organisation").fill("Leeds Teaching Hospitals")
+    page.get_by_label("What happened").fill("Admitted with a chest infection.")
+    click(page, "button", "Save episode")
+    expect(page.locator("main")).to_contain_text("Leeds Teaching Hospitals")
+    axe_check(page)
+    complete_and_save(page)
+
+    open_section(page, "Care questions", axe_check)
+    radio(page, "Was a DNACPR decision in place?", "Yes")
+    radio(page, "Was the DNACPR decision made and followed correctly?", "Yes")
+    radio(page, "Was the Mental Capacity Act relevant to decisions about the person's care?", "No")
+    radio(page, "Was the person under a Deprivation of Liberty Safeguards authorisation?", "No")
+    radio(page, "Were reasonable adjustments made?", "Partly")
+    radio(
+        page,
+        "Did the person have an annual health check in the 12 months before they died?",
+        "Yes",
+    )
+    radio(page, "Did the person have a health action plan?", "Yes")
+    radio(page, "Were there delays in the person's care?", "No")
+    radio(page, "Did the person's care package meet their needs?", "Yes")
+    radio(page, "Were any guidelines, policies or pathways not followed?", "No")
+    axe_check(page)
+    complete_and_save(page)
+
+    open_section(page, "Findings", axe_check)
+    page.get_by_label("Good practice", exact=True).fill("Hospital passport used.")
+    page.get_by_label("Learning", exact=True).fill("Swallowing plans must travel with the person.")
+    page.get_by_label("Concerns about the care the person received").fill("None")
+    page.get_by_label("3: Satisfactory care").check()
+    page.get_by_label("Reasonable adjustments").check()
+    radio(page, "Is a focused review needed?", "No")
+    complete_and_save(page)
+    expect(page.locator("main")).to_contain_text("You have completed 7 of 7 sections")
+    axe_check(page)
+    shot(page, "review-03-all-complete")
+
+    click(page, "button", "Check your answers and submit")
+    assert heading(page) == "Check your answers before submitting the review"
+    expect(page.locator("main")).to_contain_text("Ada loved gardening and music.")
+    axe_check(page)
+    page.get_by_label("I confirm the review is complete and ready for quality assurance").check()
+    click(page, "button", "Submit for quality assurance")
+    expect(page.locator("main")).to_contain_text("submitted for quality assurance as version 1")
+    expect(page.locator("main")).to_contain_text("It cannot be changed unless the panel returns it")
+    axe_check(page)
+    shot(page, "review-04-submitted")
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_QA
+    version = ReviewVersion.objects.get(case=case)
+    assert version.submitted_by == page.user
+
+    click(page, "link", "Submitted versions (1)")
+    axe_check(page)
+    click(page, "link", "View version 1")
+    assert heading(page) == "Version 1"
+    expect(page.locator("main")).to_contain_text("Ada loved gardening and music.")
+    axe_check(page)
