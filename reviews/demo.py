@@ -147,4 +147,64 @@ def seed_reviews(*, icb: Organisation, users: dict[Role, User], say: Callable[[s
         case.refresh_from_db()
         if wanted == 3 and case.status == CaseStatus.ALLOCATED:
             case_accept(case=case, by=reviewer)
+        if wanted == 3:
+            _partly_reviewed(case, reviewer)
     say(f"Reviews: reviewer profiles ready; {made} demo notifications created.")
+
+
+# A review under way: one section complete, one saved for later, one key episode.
+DEMO_ANSWERS: dict[str, tuple[dict[str, Any], bool]] = {
+    "about-the-person": (
+        {
+            "pen_portrait": "Kit loved trains, music from the 1980s and Sunday visits to the "
+            "seaside. Kit liked a calm routine and knew everyone at the day centre by name.",
+            "ld_level": "moderate",
+            "autism": "no",
+            "accommodation": "supported_living",
+            "lives_alone": "no",
+            "out_of_area": "no",
+            "communication_needs": "Used Makaton and a picture book; needed extra time.",
+        },
+        True,
+    ),
+    "family-and-carers": ({"family_contacted": "unreachable"}, False),
+}
+
+
+def _partly_reviewed(case: Any, reviewer: User) -> None:
+    """Give the in-progress demo case a partly completed review (once)."""
+    from reviews.models import CaseStatus
+    from reviews.review.sections import get_section
+    from reviews.review.state import form_context
+    from reviews.services import key_episode_add, review_section_save
+
+    if case.status != CaseStatus.IN_PROGRESS or case.sections.exists():
+        return
+    context = form_context(case)
+    for key, (answers, completed) in DEMO_ANSWERS.items():
+        section = get_section(key)
+        assert section is not None
+        form = section.form_class(
+            {**answers, "completed": "yes" if completed else "no", "revision": "0"},
+            context=context,
+        )
+        if not form.is_valid():  # pragma: no cover - the demo answers are valid
+            raise ValueError(f"Demo answers for {key}: {form.errors.as_text()}")
+        review_section_save(
+            case=case,
+            key=key,
+            answers=form.to_data(),
+            completed=completed,
+            revision=0,
+            by=reviewer,
+        )
+    key_episode_add(
+        case=case,
+        occurred_on=case.notification.date_of_death - datetime.timedelta(days=20),
+        setting="hospital_inpatient",
+        organisation="Demo General Hospital",
+        what_happened="Admitted with a chest infection; discharged after five days.",
+        good_practice="Hospital passport used; family kept informed.",
+        concerns="No swallowing assessment before discharge.",
+        by=reviewer,
+    )

@@ -351,6 +351,10 @@ class TestVersionsAndDownloads:
             assert "no-store" in response["Cache-Control"]
             assert response.content.startswith(b"%PDF")
         assert AccessLog.objects.filter(action="download").count() == 3
+        # Versions are read-only pages: nothing posts to them.
+        for name in ("review_versions", "review_version", "review_version_pdf"):
+            kwargs = {} if name == "review_versions" else {"number": 1}
+            assert reviewer_client.post(url(name, review_case, **kwargs)).status_code == 405
         assert reviewer_client.get(url("review_version", review_case, number=9)).status_code == 404
 
 
@@ -359,6 +363,8 @@ class TestComments:
         self, senior_client, reviewer_client, review_case
     ):
         address = url("review_comment", review_case, key="about-the-person")
+        page = senior_client.get(section_url(review_case, "about-the-person")).content.decode()
+        assert page.count('name="csrfmiddlewaretoken"') == page.count("<form")  # macros too
         response = senior_client.post(address, {"text": ""})
         assert response.status_code == 400 and "Enter your comment" in response.content.decode()
         assert senior_client.post(address, {"text": "Say more about her music"}).status_code == 302

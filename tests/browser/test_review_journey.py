@@ -216,3 +216,85 @@ def test_a_reviewer_completes_an_initial_review_and_submits_it(
     assert heading(page) == "Version 1"
     expect(page.locator("main")).to_contain_text("Ada loved gardening and music.")
     axe_check(page)
+
+
+def switch_user(page: Any, live_server: Any, user: Any) -> None:
+    """Continue in the same browser as another (signed-in, MFA passed) user."""
+    from django.conf import settings
+    from django.test import Client
+
+    from leder.testing import sign_in_with_mfa
+
+    cookie = sign_in_with_mfa(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def test_escalation_focused_sections_holds_and_peer_support_pages(
+    allocated, live_server, axe_check, shot
+):
+    page, case = allocated
+    page.goto(f"{live_server.url}/reviews/cases/{case.reference}/review/")
+
+    click(page, "link", "Put the review on hold")
+    assert heading(page) == "Put the review on hold"
+    click(page, "button", "Put on hold")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select why the review is on hold")
+    axe_check(page)
+    page.go_back()
+    page.go_back()
+
+    click(page, "link", "Escalate to a focused review")
+    axe_check(page)
+    page.get_by_label("Why is a focused review needed?").fill("Discharge without a swallowing plan")
+    click(page, "button", "Escalate to a focused review")
+    assert heading(page) == "Focused review"
+    expect(page.locator("main")).to_contain_text("You have completed 0 of 10 sections")
+    axe_check(page)
+
+    open_section(page, "Multi-agency meetings", axe_check)
+    click(page, "button", "Add a meeting")
+    axe_check(page)
+    date(page, "Date of the meeting", "10", "2", "2026")
+    page.get_by_label("Who attended").fill("Safeguarding lead\nSocial worker, Leeds City Council")
+    page.get_by_label("Summary of the minutes").fill("The discharge plan was not shared.")
+    click(page, "button", "Save meeting")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Attendee 1 must give a role and an organisation"
+    )
+    axe_check(page)
+    page.get_by_label("Who attended").fill(
+        "Safeguarding lead, Leeds City Council\nWard manager, Leeds Teaching Hospitals"
+    )
+    click(page, "button", "Save meeting")
+    expect(page.locator("main")).to_contain_text("Ward manager (Leeds Teaching Hospitals)")
+    axe_check(page)
+    complete_and_save(page)
+
+    open_section(page, "Further agencies and referrals", axe_check)
+    radio(page, "Was a safeguarding referral made?", "Yes")
+    axe_check(page)
+    page.goto(f"{live_server.url}/reviews/cases/{case.reference}/review/")
+    open_section(page, "Analysis", axe_check)
+
+    # The senior reviewer reads the section and comments; the reviewer answers.
+    senior = case.allocations.get().senior_reviewer
+    reviewer = page.user
+    switch_user(page, live_server, senior)
+    page.goto(f"{live_server.url}/reviews/cases/{case.reference}/review/")
+    axe_check(page)
+    open_section(page, "Multi-agency meetings", axe_check)
+    page.get_by_label("Add a comment on multi-agency meetings").fill("Who chaired the meeting?")
+    click(page, "button", "Add comment")
+    expect(page.locator("main")).to_contain_text("Who chaired the meeting?")
+    axe_check(page)
+
+    switch_user(page, live_server, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.reference}/review/")
+    expect(page.locator("main")).to_contain_text("1 peer support comment, 1 not answered")
+    open_section(page, "Multi-agency meetings", axe_check)
+    page.get_by_label("Your answer").fill("The safeguarding lead chaired it.")
+    click(page, "button", "Add your answer")
+    expect(page.locator("main")).to_contain_text("The safeguarding lead chaired it.")
+    axe_check(page)
+    shot(page, "review-05-peer-support")
