@@ -50,4 +50,4 @@ def test_the_versions_list_does_not_grow_with_versions(review_case, reviewer, la
             case_return_to_reviewer(case=review_case, by=lac, comments="More")
 
     before, after = assert_queries_flat(lambda: client.get(address), grow, small=1, large=8)
-    print(f"versions: {before} queries")
+    print(f"versions: {before} queries with 1 version, {after} with 8")
