@@ -3,7 +3,7 @@
 PostgreSQL refuses UPDATE and DELETE on ``reviews_reviewversion`` and
 ``reviews_reviewsignoff``. The one exception: after a National Data Opt-Out the service
 ``review_erase`` replaces a version's content, with ``leder.review_version_erase`` set
-for its own transaction only (docs/adr/0008).
+for its own transaction only (docs/adr/0009).
 """
 
 from django.db import migrations

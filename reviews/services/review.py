@@ -282,7 +282,7 @@ def learning_theme_save(*, theme: LearningTheme, by: User | None) -> LearningThe
 
 
 def review_erase(*, case: Case) -> None:
-    """After a National Data Opt-Out (docs/adr/0005, 0008): remove everything the review
+    """After a National Data Opt-Out (docs/adr/0005, 0009): remove everything the review
     recorded about the person, in the rows and their history. Submitted versions keep their
     number, who and when, but their content is replaced (the one exception the versions'
     trigger allows, inside this transaction only)."""
