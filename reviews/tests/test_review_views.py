@@ -401,3 +401,10 @@ def test_the_review_views_read_only_through_the_accessors():
     for name in ("review", "timeline", "supervision", "holds", "versions"):
         source = (Path(reviews.views.__file__).parent / f"{name}.py").read_text()
         assert ".objects" not in source, name
+
+
+def test_findings_that_ask_for_a_focused_review_suggest_escalation(reviewer_client, review_case):
+    reviewer = review_case.allocations.get().reviewer
+    save_section(review_case, "findings", reviewer, focused_needed="yes", focused_reason="Lapses")
+    page = reviewer_client.get(url("review", review_case)).content.decode()
+    assert "Your findings say a focused review is needed" in page

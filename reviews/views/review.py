@@ -109,6 +109,12 @@ def task_list(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
     )
     hold = case.holds.filter(ended_on__isnull=True).first() if case.status == "on_hold" else None
     items = state.items()
+    findings = state.rows.get("findings")
+    suggest_escalation = (
+        access.can_escalate
+        and findings is not None
+        and findings.data.get("focused_needed") == "yes"
+    )
     return render(
         request,
         "reviews/review/task_list.jinja",
@@ -122,6 +128,7 @@ def task_list(request: HttpRequest, access: ReviewAccess) -> HttpResponse:
             "returned": returned,
             "hold": hold,
             "versions": case.versions.count(),
+            "suggest_escalation": suggest_escalation,
             "back_url": reverse("reviews:case", kwargs={"reference": case.reference}),
         },
     )
