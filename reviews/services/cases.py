@@ -61,7 +61,6 @@ def case_transition(
     )
     if to == CaseStatus.OPTED_OUT:
         from reviews.services.allocation import allocation_end_active
-
         from reviews.services.review import review_erase
 
         allocation_end_active(case=moved, by=by, reason="Case stopped: National Data Opt-Out")
