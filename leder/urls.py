@@ -14,6 +14,7 @@ urlpatterns = [
     path("notify/", include("notifications.public_urls")),
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
+    path("governance/", include("governance.urls")),
     path("records/", include("reviews.records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from leder import embedded
@@ -263,6 +264,16 @@ LEDER_TRAINING_VALID_DAYS = env_int("LEDER_TRAINING_VALID_DAYS", 365, minimum=1)
 # A reviewer who worked for an organisation involved in the person's care within this many
 # years (or works there now) has a conflict of interest.
 LEDER_CONFLICT_WINDOW_YEARS = env_int("LEDER_CONFLICT_WINDOW_YEARS", 3, minimum=0, maximum=50)
+
+# --- Governance: panel meetings, actions, reports (governance/) -----------------------
+# Members present (the chair included, conflicted members not counted) for a decision.
+LEDER_PANEL_QUORUM = env_int("LEDER_PANEL_QUORUM", 3, minimum=1, maximum=50)
+# An overdue action's owner is reminded when it falls overdue, then every this many days.
+LEDER_ACTION_REMINDER_DAYS = env_int("LEDER_ACTION_REMINDER_DAYS", 7, minimum=1, maximum=365)
+CELERY_BEAT_SCHEDULE["governance-overdue-action-reminders"] = {
+    "task": "governance.tasks.remind_overdue_actions",
+    "schedule": crontab(hour=7, minute=0),  # daily, Europe/London
+}
 
 # --- Notifications: the public death notification form (notifications/) -------------
 # Per client IP (REMOTE_ADDR), per hour: sent notifications, and answer pages posted.

@@ -166,11 +166,20 @@ def seed_reviews(demo: DemoContext) -> None:
         seed(icb=demo.icb, users=demo.users, say=demo.say)
 
 
+def seed_governance(demo: DemoContext) -> None:
+    """A scheduled QA panel meeting (with any reviews awaiting QA) and two actions."""
+    from governance.demo import seed_governance as seed
+
+    if demo.icb is not None:
+        seed(icb=demo.icb, users=demo.users, say=demo.say)
+
+
 # The steps, in order. Features append theirs (see the module docstring).
 STEPS: list[Callable[[DemoContext], None]] = [
     seed_organisations,
     seed_users,
     seed_reviews,
+    seed_governance,
 ]
 
 

@@ -1,1 +1,0 @@
-"""Models: added by the feature issues."""
