@@ -69,6 +69,11 @@ logins: install
 bench: install assets
 	$(BIN)/python -m tests.bench
 
+.PHONY: bench-records
+## bench-records: the records sweep with 10,000 due links (time, queries, peak RSS; ADR 0010)
+bench-records: install
+	$(BIN)/python -m tests.bench.records_sweep
+
 ## stop: stop the embedded PostgreSQL and Redis (make run stops its own on Ctrl-C)
 stop:
 	$(BIN)/python -m leder.devstack stop

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Coalesce
 
 
 class RecordRequestQuerySet(models.QuerySet):
@@ -80,8 +79,9 @@ class RecordEmailQuerySet(models.QuerySet):
         """Owed but apparently lost: queued ``grace`` ago and never claimed (a crash between
         commit and enqueue, a broker that lost its queue), or claimed by a worker that
         died mid-send."""
-        rows = self.annotate(last_queued=Coalesce("enqueued_at", "created_at"))
-        return rows.pending().filter(
-            Q(claimed_at__isnull=True, last_queued__lt=now - grace)
-            | Q(claimed_at__lt=now - timeout)
+        queued_long_ago = Q(enqueued_at__lt=now - grace) | Q(
+            enqueued_at__isnull=True, created_at__lt=now - grace
+        )
+        return self.pending().filter(
+            (Q(claimed_at__isnull=True) & queued_long_ago) | Q(claimed_at__lt=now - timeout)
         )

@@ -37,18 +37,15 @@ def record_email_queue(*, request: RecordRequest, kind: str) -> RecordEmail:
     return email
 
 
-def record_emails_queue_many(*, requests: Iterable[RecordRequest], kind: str) -> list[int]:
-    rows = RecordEmail.objects.bulk_create(
-        [
-            RecordEmail(
-                request=r,
-                kind=kind,
-                to_email=r.recipient_email if kind in ORGANISATION_KINDS else "",
-            )
-            for r in requests
-        ]
+def record_emails_queue_many(*, request_ids: Sequence[int], kind: str) -> list[int]:
+    """One owed email of ``kind`` per request, in one statement; enqueued after commit."""
+    from django.utils import timezone
+
+    from reviews.records.bulk import emails_insert
+
+    ids = emails_insert(
+        request_ids, kind=kind, to_organisation=kind in ORGANISATION_KINDS, at=timezone.now()
     )
-    ids = [row.pk for row in rows]
     if ids:
         transaction.on_commit(partial(enqueue, ids), robust=True)
     return ids

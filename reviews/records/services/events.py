@@ -21,12 +21,12 @@ def record_event(*, request: RecordRequest, kind: str, by: Any = None, detail: s
 
 
 def record_events_many(
-    *, requests: Iterable[RecordRequest], kind: str, by: Any = None, detail: str = ""
+    *, request_ids: Iterable[int], kind: str, by: Any = None, detail: str = ""
 ) -> list[RecordRequestEvent]:
     now = timezone.now()
     return RecordRequestEvent.objects.bulk_create(
         [
-            RecordRequestEvent(request=r, kind=kind, by=_user(by), at=now, detail=detail[:300])
-            for r in requests
+            RecordRequestEvent(request_id=pk, kind=kind, by=_user(by), at=now, detail=detail[:300])
+            for pk in request_ids
         ]
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from leder.lib.history import history_save
 from leder.lib.tokens import token_hash, token_new
 from reviews.records import conf
+from reviews.records.bulk import history_snapshot, links_revoke_returning
 from reviews.records.models import LinkKind, RecordRequest, RevokeReason, UploadLink
 
 
@@ -25,23 +26,9 @@ def links_revoke(
 ) -> int:
     """Revoke every unrevoked link of these requests (with a history row each)."""
     now = now or timezone.now()
-    links = list(UploadLink.objects.filter(request_id__in=request_ids, revoked_at__isnull=True))
-    if not links:
-        return 0
-    UploadLink.objects.filter(pk__in=[link.pk for link in links]).update(
-        revoked_at=now, revoked_reason=reason
-    )
-    for link in links:
-        link.revoked_at = now
-        link.revoked_reason = reason
-    UploadLink.history.bulk_history_create(  # type: ignore[attr-defined]
-        links,
-        update=True,
-        default_user=by if getattr(by, "is_authenticated", False) else None,
-        default_change_reason=f"Revoked: {reason}",
-        default_date=now,
-    )
-    return len(links)
+    revoked = links_revoke_returning(request_ids, reason=reason, at=now)
+    history_snapshot(UploadLink, revoked, reason=f"Revoked: {reason}", at=now, by=by)
+    return len(revoked)
 
 
 @transaction.atomic

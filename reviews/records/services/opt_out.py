@@ -44,7 +44,7 @@ def record_requests_stop(*, case: Case, by: Any) -> int:
     moved = record_request_transition_many(
         request_ids=open_ids, to=RecordRequestStatus.CANCELLED, by=by, reason=reason
     )
-    record_events_many(requests=moved, kind=EventKind.CANCELLED, by=by, detail=reason)
+    record_events_many(request_ids=moved, kind=EventKind.CANCELLED, by=by, detail=reason)
     all_ids = RecordRequest.objects.filter(case=case).values("pk")
     RecordRequestEvent.objects.filter(
         request_id__in=all_ids, kind=EventKind.CANCELLED, by__isnull=False

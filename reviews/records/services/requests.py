@@ -27,6 +27,7 @@ from leder.models import Organisation
 from reviews.models import OPEN_STATUSES as CASE_OPEN_STATUSES
 from reviews.models import Case
 from reviews.records import conf
+from reviews.records.bulk import history_snapshot
 from reviews.records.models import (
     EventKind,
     RecordEmail,
@@ -66,8 +67,7 @@ def default_period(case: Case) -> tuple[datetime.date, datetime.date]:
     return years_before(end, conf.default_years()), end
 
 
-def _close(requests: Sequence[RecordRequest], to: str, by: Any, now: datetime.datetime) -> None:
-    ids = [r.pk for r in requests]
+def _close(ids: Sequence[int], to: str, by: Any, now: datetime.datetime) -> None:
     links_revoke(request_ids=ids, reason=REVOKE_REASONS[to], by=by, now=now)
     record_emails_cancel(request_ids=ids, kinds=ORGANISATION_KINDS)
 
@@ -91,41 +91,43 @@ def record_request_transition(
         also_set=extra,
     )
     if to in CLOSING:
-        _close([moved], to, by, now)
+        _close([moved.pk], to, by, now)
     return moved
 
 
 @transaction.atomic
 def record_request_transition_many(
     *, request_ids: Sequence[int], to: str, by: Any, reason: str
-) -> list[RecordRequest]:
-    """The same move for many requests at once (the sweep): locks the rows, skips those
-    the table does not allow, writes history and status-change rows in bulk."""
+) -> list[int]:
+    """The same move for many requests at once (the sweep, an opt-out): locks the rows,
+    skips those the table does not allow, and writes the statuses, their history and
+    status-change rows in a few statements. Returns the ids moved."""
     now = timezone.now()
-    rows = list(RecordRequest.objects.select_for_update().filter(pk__in=request_ids).order_by("pk"))
-    moving = [r for r in rows if RECORD_REQUEST_TRANSITIONS.allows(r.status, to)]
-    if not moving:
+    rows = list(
+        RecordRequest.objects.select_for_update()
+        .filter(pk__in=request_ids)
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    moving = [(pk, status) for pk, status in rows if RECORD_REQUEST_TRANSITIONS.allows(status, to)]
+    ids = [pk for pk, _ in moving]
+    if not ids:
         return []
-    changes = [
-        RecordRequestStatusChange(
-            subject=r, by=by, at=now, from_status=r.status, to_status=to, reason=reason
-        )
-        for r in moving
-    ]
     fields: dict[str, Any] = {"status": to}
     if to in CLOSING:
         fields.update({"closed_at": now, "expires_at": None})
-    RecordRequest.objects.filter(pk__in=[r.pk for r in moving]).update(**fields)
-    for r in moving:
-        for name, value in fields.items():
-            setattr(r, name, value)
-    RecordRequest.history.bulk_history_create(  # type: ignore[attr-defined]
-        moving, update=True, default_user=by, default_change_reason=reason[:100], default_date=now
+    RecordRequest.objects.filter(pk__in=ids).update(**fields)
+    history_snapshot(RecordRequest, ids, reason=reason, at=now, by=by)
+    user = by if getattr(by, "is_authenticated", False) else None
+    RecordRequestStatusChange.objects.bulk_create(
+        RecordRequestStatusChange(
+            subject_id=pk, by=user, at=now, from_status=status, to_status=to, reason=reason
+        )
+        for pk, status in moving
     )
-    RecordRequestStatusChange.objects.bulk_create(changes)
     if to in CLOSING:
-        _close(moving, to, by, now)
-    return moving
+        _close(ids, to, by, now)
+    return ids
 
 
 def _check(

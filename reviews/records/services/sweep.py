@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from reviews.records import conf
+from reviews.records.bulk import history_snapshot
 from reviews.records.models import EventKind, RecordEmail, RecordRequest, RecordRequestStatus
 from reviews.records.services.delivery import CLAIM_TIMEOUT
 from reviews.records.services.emails import enqueue, record_emails_queue_many
@@ -48,37 +49,29 @@ def _expired_batch(now: datetime.datetime, result: SweepResult) -> bool:
     rows = list(
         RecordRequest.objects.live_links_expired(now)
         .select_for_update(skip_locked=True)
-        .order_by("pk")[:BATCH]
+        .order_by("pk")
+        .values_list("pk", "reissue_count")[:BATCH]
     )
     if not rows:
         return False
-    links_revoke(request_ids=[r.pk for r in rows], reason="expired", now=now)
+    links_revoke(request_ids=[pk for pk, _ in rows], reason="expired", now=now)
     limit = conf.max_reissues()
-    again = [r for r in rows if r.reissue_count < limit]
-    done = [r for r in rows if r.reissue_count >= limit]
+    again = [pk for pk, count in rows if count < limit]
+    done = [pk for pk, count in rows if count >= limit]
     if again:
-        RecordRequest.objects.filter(pk__in=[r.pk for r in again]).update(
+        RecordRequest.objects.filter(pk__in=again).update(
             reissue_count=F("reissue_count") + 1, expires_at=None, reminded_at=None
         )
-        for r in again:
-            r.reissue_count += 1
-            r.expires_at = None
-            r.reminded_at = None
-        RecordRequest.history.bulk_history_create(  # type: ignore[attr-defined]
-            again, update=True, default_change_reason="Link expired: new link", default_date=now
-        )
-        record_emails_queue_many(requests=again, kind=K.REISSUE)
+        history_snapshot(RecordRequest, again, reason="Link expired: new link", at=now)
+        record_emails_queue_many(request_ids=again, kind=K.REISSUE)
         result.reissued += len(again)
     if done:
         reason = f"No answer after {limit + 1} links"
         moved = record_request_transition_many(
-            request_ids=[r.pk for r in done],
-            to=RecordRequestStatus.ESCALATED,
-            by=None,
-            reason=reason,
+            request_ids=done, to=RecordRequestStatus.ESCALATED, by=None, reason=reason
         )
-        record_events_many(requests=moved, kind=EventKind.ESCALATED, detail=reason)
-        record_emails_queue_many(requests=moved, kind=K.ESCALATED)
+        record_events_many(request_ids=moved, kind=EventKind.ESCALATED, detail=reason)
+        record_emails_queue_many(request_ids=moved, kind=K.ESCALATED)
         result.escalated += len(moved)
     return True
 
@@ -87,21 +80,18 @@ def _expired_batch(now: datetime.datetime, result: SweepResult) -> bool:
 def _reminder_batch(
     now: datetime.datetime, before: datetime.timedelta, result: SweepResult
 ) -> bool:
-    rows = list(
+    ids = list(
         RecordRequest.objects.reminder_due(now, before)
         .select_for_update(skip_locked=True)
-        .order_by("pk")[:BATCH]
+        .order_by("pk")
+        .values_list("pk", flat=True)[:BATCH]
     )
-    if not rows:
+    if not ids:
         return False
-    RecordRequest.objects.filter(pk__in=[r.pk for r in rows]).update(reminded_at=now)
-    for r in rows:
-        r.reminded_at = now
-    RecordRequest.history.bulk_history_create(  # type: ignore[attr-defined]
-        rows, update=True, default_change_reason="Reminder due", default_date=now
-    )
-    record_emails_queue_many(requests=rows, kind=K.REMINDER)
-    result.reminded += len(rows)
+    RecordRequest.objects.filter(pk__in=ids).update(reminded_at=now)
+    history_snapshot(RecordRequest, ids, reason="Reminder due", at=now)
+    record_emails_queue_many(request_ids=ids, kind=K.REMINDER)
+    result.reminded += len(ids)
     return True
 
 
@@ -113,7 +103,13 @@ def _requeue_stuck(now: datetime.datetime, result: SweepResult) -> None:
     )
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        RecordEmail.objects.filter(pk__in=chunk).update(enqueued_at=now)
+        # A claim this old belongs to a dead worker (no send outlives the tasks' time
+        # limit): release it, so any worker may take the row again, whatever its clock.
+        # The condition is checked again in the UPDATE itself, so a row a worker claimed
+        # a moment ago keeps its claim.
+        RecordEmail.objects.stuck(now, grace=ENQUEUE_GRACE, timeout=CLAIM_TIMEOUT).filter(
+            pk__in=chunk
+        ).update(enqueued_at=now, claimed_at=None)
         enqueue(chunk)
         result.requeued += len(chunk)
 
