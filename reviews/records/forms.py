@@ -135,7 +135,7 @@ class UploadForm(forms.Form):
     """Renders the file input; the files themselves are checked by ``check_files``."""
 
     documents = forms.FileField(
-        label="Upload files",
+        label="Choose files to upload",
         required=False,
         widget=MultipleFileInput(
             attrs={"accept": ".pdf,.docx,.rtf,.txt,.png,.jpg,.jpeg,.tif,.tiff"}

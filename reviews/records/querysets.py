@@ -59,10 +59,12 @@ class RecordRequestQuerySet(models.QuerySet):
     def summary_for(self, user: Any, case: Any) -> dict[str, Any]:
         """For ``templates/records/_case_summary.jinja``: the case's requests as ``user``
         may see them, and whether they may ask for more."""
+        from reviews.models import OPEN_STATUSES
         from reviews.records.access import can_request_records
 
         visible = self.visible_to(user).filter(case=case).for_page().order_by("-created_at", "-pk")
-        return {"requests": list(visible), "can_request": can_request_records(user, case)}
+        may_ask = case.status in OPEN_STATUSES and can_request_records(user, case)
+        return {"requests": list(visible), "can_request": may_ask}
 
 
 class RecordEmailQuerySet(models.QuerySet):

@@ -75,7 +75,7 @@ class TestLanding:
         response = client.get(upload_url(token))
 
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert response["X-Robots-Tag"] == "noindex, nofollow"
         assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
 

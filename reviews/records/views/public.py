@@ -7,9 +7,11 @@
 - A link that is unknown, expired or revoked gets one plain page with one status (404),
   by the same steps, so neither the answer nor its timing says which it was. Addresses
   with too many such attempts get a 429 page (``reviews.records.ratelimit``).
-- Responses are ``no-store``, ``Referrer-Policy: no-referrer`` and ``noindex``; the token is
-  replaced in the request's path before anything logs it (Django's request log and
-  gunicorn's access log read the same WSGI environ).
+- Responses are ``no-store``, ``noindex`` and ``Referrer-Policy: same-origin``: the URL
+  (with its token) is never sent to another site. Not ``no-referrer``: with it, Chromium
+  sends ``Origin: null`` on the page's own form posts, which the CSRF check must refuse.
+- The token is replaced in the request's path before anything logs it (Django's request
+  log and gunicorn's access log read the same WSGI environ).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def link_page(view: View) -> View:
             response = view(request, token, *args, **kwargs)
         finally:
             _hide_token(request, token)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
