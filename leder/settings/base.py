@@ -321,6 +321,11 @@ CELERY_BEAT_SCHEDULE["records-sweep"] = {
     "task": "reviews.records.tasks.sweep_record_requests",
     "schedule": env_int("LEDER_RECORDS_SWEEP_MINUTES", 15, minimum=1, maximum=1440) * 60.0,
 }
+# Stored files no row points at (a crash between storing and recording), once a day.
+CELERY_BEAT_SCHEDULE["records-orphan-files"] = {
+    "task": "reviews.records.tasks.delete_orphan_record_files",
+    "schedule": 24 * 3600.0,
+}
 
 # --- Logging: no personal data; request ids, not URLs with identifiers ----------------
 LOG_LEVEL = env_str("LEDER_LOG_LEVEL", "INFO").upper()

@@ -49,3 +49,10 @@ def sweep_record_requests() -> dict[str, int]:
     result = records_sweep()
     logger.info("Records sweep: %s", result)
     return vars(result)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=3600)
+def delete_orphan_record_files() -> int:
+    from reviews.records.services.storage import record_files_orphans_delete
+
+    return record_files_orphans_delete()
