@@ -6,7 +6,8 @@ import datetime
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leder.roles import Role
@@ -44,9 +45,15 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status__in=[MeetingStatus.CLOSED, MeetingStatus.CANCELLED])
 
     def for_list(self) -> MeetingQuerySet:
+        from governance.models import AgendaItem, MeetingMember
+
+        def count(model: Any) -> Subquery:
+            rows = model.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
+            return Subquery(rows.annotate(n=Count("pk")).values("n"))
+
         return self.select_related("icb", "chair").annotate(
-            item_count=Count("items", distinct=True),
-            member_count=Count("members", distinct=True),
+            item_count=Coalesce(count(AgendaItem), 0),
+            member_count=Coalesce(count(MeetingMember), 0),
         )
 
 
@@ -79,10 +86,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status=status) if status else self
 
     def for_list(self) -> ActionQuerySet:
-        return self.select_related("icb", "owner_organisation", "owner_user").annotate(
-            case_count=Count("cases", distinct=True),
-            evidence_count=Count("evidence", distinct=True),
-        )
+        return self.select_related("icb", "owner_organisation", "owner_user")
 
 
 def cases_available_for_agenda(meeting: Any) -> Any:

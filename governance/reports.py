@@ -100,12 +100,15 @@ def chart_block(
         unit=unit,
         decimals=decimals,
     )
+    suffix = "%" if unit == "%" else ""
     rows = [
         {
             "month": m.month,
+            "label": m.month.strftime("%B %Y"),
             "value": m.value,
+            "display": "No data" if m.value is None else f"{m.value:.{decimals}f}{suffix}",
             "total": m.total,
-            "signals": point.signals,
+            "signals": "; ".join(point.signals) or "None",
         }
         for m, point in zip(series, chart.points, strict=True)
     ]

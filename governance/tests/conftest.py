@@ -42,3 +42,16 @@ def signed_in(client_for: Callable[..., Any]) -> Callable[[User], Any]:
         return sign_in_with_mfa(client, user)
 
     return make
+
+
+@pytest.fixture
+def themes(db: None) -> list[Any]:
+    """Learning themes of the managed list (made here: a transactional test elsewhere in the
+    session may have emptied the ones the reviews migration seeds)."""
+    from reviews.models import LearningTheme
+
+    names = ("Dysphagia and aspiration", "Epilepsy", "Reasonable adjustments")
+    return [
+        LearningTheme.objects.get_or_create(name=name, defaults={"position": i})[0]
+        for i, name in enumerate(names)
+    ]

@@ -89,11 +89,14 @@ def submitted_case(
 ) -> Any:
     """A case of ``icb`` reviewed through the real services and submitted for QA: awaiting
     QA with version 1. ``notification`` sets the person's details (e.g. ``given_name``)."""
-    from reviews.models import Case
+    from reviews.models import Case, LearningTheme
     from reviews.services import case_accept, case_allocate, case_submit_for_qa
     from reviews.tests.factories import CaseFactory, ReviewerProfileFactory
     from reviews.tests.review_data import complete_review
 
+    # The findings choose themes from the managed list: make sure it has some.
+    for name in ("Dysphagia and aspiration", "Epilepsy"):
+        LearningTheme.objects.get_or_create(name=name)
     case = CaseFactory(icb_org=icb, **{f"notification__{k}": v for k, v in notification.items()})
     reviewer = ReviewerProfileFactory(icb=icb).user
     case_allocate(

@@ -37,7 +37,7 @@ from governance.models import (
 )
 from governance.tests.factories import make_action
 from leder.models import User
-from reviews.models import CaseHold, CaseStatus, CaseStatusChange, LearningTheme, ReviewSection
+from reviews.models import CaseHold, CaseStatus, CaseStatusChange, ReviewSection
 from reviews.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def scope(icb):
 
 
 @pytest.fixture
-def world(icb, other_icb, lac):
+def world(icb, other_icb, lac, themes):
     from notifications.tests.factories import NotificationFactory
 
     # Notifications
@@ -133,7 +133,7 @@ def world(icb, other_icb, lac):
     ReviewSection.objects.create(case=c5, key="cause-of-death", data={"icd10_code": "J69.0"})
     ReviewSection.objects.create(case=c6, key="cause-of-death", data={"icd10_code": "I21.9"})
     # Themes confirmed by the QA panel
-    t1, t2 = LearningTheme.objects.order_by("position")[:2]
+    t1, t2 = themes[:2]
     qa = Meeting.objects.create(
         icb=icb, kind=MeetingKind.QA_PANEL, scheduled_for=at(D(2026, 2, 1)), chair=lac
     )

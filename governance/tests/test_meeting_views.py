@@ -14,6 +14,7 @@ from governance.tests.factories import make_meeting, panel_member, submitted_cas
 from governance.tests.helpers import members, on_agenda, start
 from leder.models import AccessLog
 from leder.roles import Role
+from leder.testing import assert_queries_flat
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +316,33 @@ class TestMeetingPages:
         # Nothing is recorded on a closed meeting.
         chair.post(record, {"outcome": "returned", "discussion_summary": "x", "comments": "y"})
         assert Decision.objects.get().outcome == "approved"
+
+
+class TestQueryCounts:
+    def test_the_meeting_list_and_page_keep_a_flat_query_count(self, icb, lac, lac_of, capsys):
+        from governance.models import MeetingMember
+
+        target = make_meeting(icb=icb, chair=lac)
+        trust = target.members.first().organisation
+
+        def grow_meetings(n):
+            for _ in range(n):
+                make_meeting(icb=icb, chair=lac, members=1, organisation=trust)
+
+        listed = assert_queries_flat(
+            lambda: lac_of.get(url("meetings")), grow_meetings, small=1, large=8
+        )
+
+        def grow_agenda(n):
+            for _ in range(n):
+                case = submitted_case(icb, lac)
+                on_agenda(target, case, lac)
+                MeetingMember.objects.create(
+                    meeting=target, user=panel_member(icb), organisation=trust, role="GP"
+                )
+
+        page = assert_queries_flat(
+            lambda: lac_of.get(url("meeting", pk=target.pk)), grow_agenda, small=1, large=6
+        )
+        with capsys.disabled():
+            print(f"\nmeeting list queries: {listed[0]}; meeting page queries: {page[0]}")

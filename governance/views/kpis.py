@@ -57,7 +57,7 @@ def _scope(request: HttpRequest, data: Any = None) -> tuple[kpis.Scope, KPIFilte
 @require_GET
 def kpi_dashboard(request: HttpRequest) -> HttpResponse:
     scope, form = _scope(request)
-    data = kpis.compute(scope)
+    data = kpis.compute_for_display(scope)
     query = request.GET.urlencode()
     return render(
         request,
@@ -71,6 +71,7 @@ def kpi_dashboard(request: HttpRequest) -> HttpResponse:
             "themes_chart": themes_chart(data.themes),
             "query": query,
             "target_days": kpis.settings.LEDER_TARGET_DAYS,
+            "cache_minutes": kpis.REGIONAL_CACHE_SECONDS // 60 if scope.icb is None else 0,
         },
     )
 
@@ -128,7 +129,9 @@ def safe_cell(value: Any) -> Any:
 @require_GET
 def kpi_export(request: HttpRequest, table: str) -> HttpResponse:
     scope, _ = _scope(request)
-    data = kpis.compute(scope, with_demographics=table not in {"summary", "notifications"})
+    data = kpis.compute_for_display(
+        scope, with_demographics=table not in {"summary", "notifications"}
+    )
     header, rows = _csv_rows(data, table)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from governance.services.opt_out import governance_case_stop
 from leder.services.access_log import access_record
 from notifications.models import Notification, NotificationStatus, NotificationStatusChange
 from notifications.services.transitions import notification_transition
@@ -91,5 +92,6 @@ def notification_opt_out(*, notification: Notification, by: Any) -> Notification
     if case is not None and case.status != CaseStatus.OPTED_OUT:
         case_transition(case=case, to=CaseStatus.OPTED_OUT, by=by, reason=OPT_OUT_REASON)
         record_requests_stop(case=case, by=by)
+        governance_case_stop(case=case, by=by)
     access_record(user=by, obj=updated, detail="National Data Opt-Out recorded")
     return updated
