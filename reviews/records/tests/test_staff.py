@@ -219,6 +219,17 @@ class TestAsking:
         assert "Records from must be before records to" in page
         assert not RecordRequest.objects.exists()
 
+    def test_a_closed_case_takes_no_new_requests(self, allocated, client_of, lac):
+        allocated.status = "completed"
+        allocated.save()
+        client = client_of(lac)
+        address = reverse("records:new", kwargs={"reference": allocated.reference})
+        response = client.post(address, self.form(allocated))
+        assert response.status_code == 302 and not RecordRequest.objects.exists()
+        page = client.get(response["Location"]).content.decode()
+        assert "only be asked for while the review is open" in page
+        assert "Ask for records" not in page
+
     def test_cancelling_through_the_page(self, sent, stored_file, client_of, reviewer):
         request, _ = sent
         client = client_of(reviewer)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leder.models import AccessLog
 from leder.services.access_log import access_record
 from reviews.access import get_case_for_user
+from reviews.models import OPEN_STATUSES as CASE_OPEN_STATUSES
 from reviews.records.access import (
     can_request_records,
     get_file_for_user,
@@ -69,6 +70,9 @@ def request_new(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(user, reference)
     if not can_request_records(user, case):
         raise PermissionDenied
+    if case.status not in CASE_OPEN_STATUSES:
+        messages.error(request, "Records can only be asked for while the review is open")
+        return HttpResponseRedirect(case_records_url(case.reference))
     if request.method == "POST":
         form = RecordRequestForm(request.POST, case=case)
         if form.is_valid():
