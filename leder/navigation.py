@@ -26,7 +26,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("Cases", "reviews:dashboard", frozenset({Role.LAC, Role.ADMINISTRATOR})),
     NavItem("My reviews", "reviews:my_reviews", frozenset({Role.REVIEWER, Role.SENIOR_REVIEWER})),
-    NavItem("Panel meetings", "governance:meetings", frozenset({Role.LAC, Role.QA_PANEL_MEMBER})),
+    NavItem(
+        "Panel meetings",
+        "governance:meetings",
+        frozenset({Role.LAC, Role.QA_PANEL_MEMBER, Role.GOVERNANCE_MEMBER}),
+    ),
     NavItem("Actions", "governance:actions", frozenset({Role.LAC, Role.GOVERNANCE_MEMBER})),
     NavItem(
         "Reports",

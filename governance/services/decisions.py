@@ -54,6 +54,7 @@ from governance.models import (
 from governance.services.meetings import lock
 from leder.jinja2 import nhs_date
 from leder.lib.history import history_save
+from leder.lib.workflow import TransitionNotAllowed
 from leder.models import User
 from leder.roles import Role
 
@@ -187,6 +188,7 @@ def decision_record(
             "Members have started signing this decision: withdraw it to change it",
             code="signed",
         )
+    _require_awaiting_qa(item)
     fields = {
         "outcome": outcome,
         "discussion_summary": discussion_summary,
@@ -271,8 +273,28 @@ def decision_sign(*, decision: Decision, by: User) -> DecisionSignature:
         locked.signed_off_at = timezone.now()
         history_save(locked, by=by, reason="Signed off", update_fields=["signed_off_at"])
         decision.signed_off_at = locked.signed_off_at
-        _take_effect(locked, by)
+        _require_awaiting_qa(locked.item)
+        try:
+            _take_effect(locked, by)
+        except TransitionNotAllowed as error:  # the review moved on meanwhile
+            raise ValidationError(
+                "This review has changed since the decision was recorded: withdraw the decision",
+                code="case_changed",
+            ) from error
     return signature
+
+
+def _require_awaiting_qa(item: AgendaItem) -> None:
+    """The review must still be where the agenda found it (not escalated, stopped...)."""
+    from reviews.models import CaseStatus
+
+    item.case.refresh_from_db(fields=["status"])
+    if item.case.status != CaseStatus.AWAITING_QA:
+        raise ValidationError(
+            f"Review {item.case.reference} is no longer awaiting quality assurance (it is "
+            f"{item.case.get_status_display().lower()}): leave it undecided",
+            code="case_changed",
+        )
 
 
 def _meeting_name(meeting: Meeting) -> str:

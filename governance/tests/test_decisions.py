@@ -380,3 +380,21 @@ class TestFocusedReviews:
         focused.refresh_from_db()
         assert focused.status == CaseStatus.RETURNED
         assert GovernanceSignOff.objects.get().resolved_at is not None
+
+
+def test_a_review_escalated_meanwhile_cannot_be_decided(meeting, item, lac, case):
+    from reviews.services import case_escalate_to_focused
+
+    start(meeting, lac)
+    decision = record(item, lac)
+    case_escalate_to_focused(case=case, by=lac, reason="Lapses of care found")
+    for user in members(meeting):
+        decision_sign(decision=decision, by=user)
+    with pytest.raises(ValidationError, match="no longer awaiting quality assurance"):
+        decision_sign(decision=decision, by=lac)
+    decision.refresh_from_db()
+    assert not decision.is_signed_off
+    assert decision.signatures.count() == 2  # the chair's signature was not kept
+    decision_withdraw(decision=decision, by=lac)
+    with pytest.raises(ValidationError, match="no longer awaiting quality assurance"):
+        record(item, lac, Outcome.RETURNED)

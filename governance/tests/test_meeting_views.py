@@ -346,3 +346,17 @@ class TestQueryCounts:
         )
         with capsys.disabled():
             print(f"\nmeeting list queries: {listed[0]}; meeting page queries: {page[0]}")
+
+
+def test_the_navigation_leads_each_role_to_its_governance_pages(client_for):
+    expected = {
+        Role.LAC: {"Panel meetings", "Actions", "Reports"},
+        Role.QA_PANEL_MEMBER: {"Panel meetings"},
+        Role.GOVERNANCE_MEMBER: {"Panel meetings", "Actions", "Reports"},
+        Role.REGIONAL_COORDINATOR: {"Reports"},
+        Role.REVIEWER: set(),
+    }
+    for role, links in expected.items():
+        page = client_for(role).get(reverse("home"), follow=True).content.decode()
+        for text in ("Panel meetings", "Actions", "Reports"):
+            assert (f">{text}<" in page) == (text in links), (role, text)
