@@ -52,10 +52,9 @@ def private_search(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "POST":
-            params = _params(request.POST)
-            token = _store(request, params)
-            return HttpResponseRedirect(f"{request.path}?{_query(params, token)}")
-        token = request.GET.get("s")
+            posted = _params(request.POST)
+            return HttpResponseRedirect(f"{request.path}?{_query(posted, _store(request, posted))}")
+        token: str | None = request.GET.get("s")
         if token:
             params = request.session.get(SESSION_KEY, {}).get(token)
             if params is None:  # expired or from another session: start again
@@ -70,7 +69,8 @@ def private_search(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             restored.setlist(key, values)
         if "page" in request.GET:
             restored["page"] = request.GET["page"]
-        request.GET = restored
+        restored._mutable = False
+        request.GET = restored  # type: ignore[assignment]  # a QueryDict like Django's own
         request.search_query = _query(params, token)  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
