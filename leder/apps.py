@@ -8,7 +8,11 @@ class LederConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from leder.auth import security_log
         from leder.services.roles import sync_roles_after_migrate
+
+        # Sign-ins, failed sign-ins and sign-outs on the leder.security log.
+        security_log.connect()
 
         # Permissions exist only after migrate, so the role groups are synced then.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="leder.sync_roles")

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "leder.auth.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "leder.auth.middleware.MFARequiredMiddleware",
+    # 403/404 answered to a signed-in person: one line on the leder.security log.
+    "leder.auth.security_log.DeniedAccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
