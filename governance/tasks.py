@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db.models import Q
-from django.utils import timezone
 
 from governance.models import ActionReminder
-from governance.services.reminders import CLAIM_TIMEOUT, action_reminders_queue
+from governance.services.reminders import action_reminders_queue
+from leder.lib.outbox import outbox_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -34,22 +33,10 @@ def remind_overdue_actions() -> int:
 def send_action_reminder(reminder_id: int) -> str:
     from governance.emails import reminder_message
 
-    now = timezone.now()
-    claimed = (
-        ActionReminder.objects.filter(pk=reminder_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-        .update(claimed_at=now)
-    )
-    if not claimed:
-        return "already sent or being sent"
-    reminder = ActionReminder.objects.select_related("action__icb").get(pk=reminder_id)
-    try:
+    def send(reminder: ActionReminder) -> None:
         reminder_message(reminder).send()
-    except OSError:
-        ActionReminder.objects.filter(pk=reminder_id).update(claimed_at=None)
-        raise
-    ActionReminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
-    return "sent"
+
+    return outbox_deliver(ActionReminder, reminder_id, send=send, related=("action__icb",))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

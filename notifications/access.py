@@ -6,13 +6,9 @@ outside its ICB) and lists only through ``Notification.objects.visible_to(user)`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
 from leder.roles import Role
 from notifications.models import REFERENCE_RE, Notification, NotificationQuerySet
@@ -42,23 +38,6 @@ def get_notification_for_user(user: Any, reference: str) -> Notification:
     if found is None:
         raise Http404
     return found
-
-
-def roles_required(
-    roles: frozenset[Role],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Signed in (else to the sign-in page) with one of ``roles`` (else 403)."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_role(*roles):  # type: ignore[union-attr]
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
 
 
 def can_screen(user: Any, notification: Notification) -> bool:

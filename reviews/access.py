@@ -120,23 +120,6 @@ def permission_required(
     return decorator
 
 
-def roles_required(
-    roles: frozenset[Role],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Signed in with one of ``roles`` (else 403)."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_role(*roles):  # type: ignore[union-attr]
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
 # --- The review ----------------------------------------------------------------------------
 
 

@@ -17,9 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance.models import Action, ActionReminder, ActionStatus
-
-# A claim older than this (a worker killed mid-send) may be taken again.
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+from leder.lib.outbox import CLAIM_TIMEOUT
 
 
 def reminder_interval() -> int:

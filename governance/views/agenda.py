@@ -41,9 +41,9 @@ from governance.services.decisions import (
     quorum_for,
 )
 from governance.views.common import back_to_meeting, flash_error, meeting_url, service_errors
+from leder.auth.decorators import roles_required
 from leder.models import AccessLog
 from leder.services.access_log import access_record
-from reviews.access import roles_required
 
 
 def item_url(item: AgendaItem, anchor: str = "") -> str:

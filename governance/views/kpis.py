@@ -29,9 +29,9 @@ from governance.reports import (
     themes_chart,
 )
 from governance.services.documents import document_request
+from leder.auth.decorators import roles_required
 from leder.models import AccessLog, Organisation
 from leder.services.access_log import access_record
-from reviews.access import roles_required
 
 
 def _scope(request: HttpRequest, data: Any = None) -> tuple[kpis.Scope, KPIFilterForm]:

@@ -54,10 +54,10 @@ from governance.views.common import (
     people_for,
     service_errors,
 )
+from leder.auth.decorators import roles_required
 from leder.lib.workflow import TransitionNotAllowed
 from leder.models import Organisation, User
 from leder.roles import Role
-from reviews.access import roles_required
 
 ALIASES = {"scheduled_for": "date", "user": "user"}
 

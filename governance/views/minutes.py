@@ -29,7 +29,7 @@ from governance.models import (
 from governance.services.decisions import minutes_addendum_add
 from governance.services.documents import document_request
 from governance.views.common import back_to_meeting, flash_error, meeting_url, service_errors
-from reviews.access import roles_required
+from leder.auth.decorators import roles_required
 
 
 def _minutes_context(

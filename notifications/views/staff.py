@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from leder.auth.decorators import roles_required
 from leder.lib.search import private_search
 from leder.lib.workflow import TransitionNotAllowed
 from leder.services.access_log import access_record
@@ -23,7 +24,6 @@ from notifications.access import (
     can_screen,
     get_notification_for_user,
     notifications_for_user,
-    roles_required,
 )
 from notifications.forms.staff import DecisionForm, ListFilterForm, OptOutForm, RouteForm
 from notifications.models import Notification, NotificationStatus

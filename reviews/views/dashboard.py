@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from leder.auth.decorators import roles_required
 from leder.lib.search import private_search
 from notifications.access import notifications_for_user
-from reviews.access import REVIEWER_ROLES, cases_for_user, permission_required, roles_required
+from reviews.access import REVIEWER_ROLES, cases_for_user, permission_required
 from reviews.directory import reviewers_in_icb
 from reviews.forms.dashboard import QUEUE_LABELS, DashboardFilterForm
 from reviews.querysets import DUE_SOON_DAYS
