@@ -36,6 +36,11 @@ def nhs_datetime(value: Any) -> str:
     return nhs_date(value, "j F Y \\a\\t g:ia") if value else ""
 
 
+def plural(count: Any, singular: str, many: str | None = None) -> str:
+    """``3 | plural("case")`` -> "3 cases"; ``1 | plural("case")`` -> "1 case"."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
 def environment(**options: Any) -> Environment:
     template_dirs = [str(d) for d in cast("list[Any]", settings.TEMPLATES[0]["DIRS"])]
     options["loader"] = ChoiceLoader(
@@ -58,5 +63,5 @@ def environment(**options: Any) -> Environment:
             "now": timezone.now,
         }
     )
-    env.filters.update({"nhs_date": nhs_date, "nhs_datetime": nhs_datetime})
+    env.filters.update({"nhs_date": nhs_date, "nhs_datetime": nhs_datetime, "plural": plural})
     return env

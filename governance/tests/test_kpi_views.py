@@ -49,11 +49,11 @@ def test_an_icb_sees_its_own_figures_the_regional_coordinator_every_icbs(
     CaseFactory(icb_org=other_icb)
     CaseFactory(icb_org=other_icb)
     page = lac_client.get(url("kpis"), {"icb": str(other_icb.pk)}).content.decode()
-    assert "1 cases now" in page and icb.name in page  # the ICB filter is ignored for a LAC
+    assert "1 case waiting now" in page and icb.name in page  # the ICB filter is ignored for a LAC
     page = regional_coordinator_client.get(url("kpis")).content.decode()
-    assert "3 cases now" in page and "All ICBs" in page
+    assert "3 cases waiting now" in page and "All ICBs" in page
     page = regional_coordinator_client.get(url("kpis"), {"icb": str(other_icb.pk)}).content.decode()
-    assert "2 cases now" in page
+    assert "2 cases waiting now" in page
 
 
 def test_charts_have_names_descriptions_and_tables(lac_client):
