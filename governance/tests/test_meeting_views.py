@@ -100,6 +100,21 @@ class TestAccess:
         assert c.get(url("meeting", pk=other.pk)).status_code == 200
         assert c.get(url("meeting", pk=meeting.pk)).status_code == 404
 
+    def test_removing_a_member_of_another_meeting_is_404_and_removes_nobody(
+        self, meeting, icb, lac, lac_of
+    ):
+        other = make_meeting(icb=icb, chair=lac)
+        theirs = other.members.exclude(user=lac).first()
+        before = {m.pk for m in other.members.all()} | {m.pk for m in meeting.members.all()}
+        response = lac_of.post(url("member_remove", pk=meeting.pk, member_pk=theirs.pk))
+        assert response.status_code == 404
+        after = {m.pk for m in other.members.all()} | {m.pk for m in meeting.members.all()}
+        assert after == before
+        # Through its own meeting the same member is removed.
+        response = lac_of.post(url("member_remove", pk=other.pk, member_pk=theirs.pk))
+        assert response.status_code == 302
+        assert not other.members.filter(pk=theirs.pk).exists()
+
     def test_wrong_roles_get_403(self, meeting, reviewer_client, administrator_client):
         for c in (reviewer_client, administrator_client):
             assert c.get(url("meetings")).status_code == 403

@@ -22,9 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance.access import (
     ACTION_ROLES,
     actions_for_user,
+    decision_for_item,
     get_action_for_user,
+    get_evidence_for_action,
     get_item_for_user,
     get_meeting_for_user,
+    owns_actions,
 )
 from governance.forms.actions import (
     ActionFilterForm,
@@ -36,7 +39,6 @@ from governance.forms.actions import (
 from governance.models import (
     OPEN_ACTION_STATUSES,
     Action,
-    ActionEvidence,
     ActionStatus,
     Decision,
 )
@@ -65,7 +67,7 @@ def action_url(action: Action) -> str:
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (user.has_role(*ACTION_ROLES) or Action.objects.filter(owner_user=user).exists()):
+    if not (user.has_role(*ACTION_ROLES) or owns_actions(user)):
         raise PermissionDenied
     filters = ActionFilterForm(request.GET or None)
     status = filters.value()
@@ -148,9 +150,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
             item = get_item_for_user(user, meeting, int(source["item"]))
         except ValueError:
             raise Http404 from None
-        decision = (
-            Decision.objects.filter(item=item).select_related("item__meeting", "item__case").first()
-        )
+        decision = decision_for_item(item).select_related("item__meeting", "item__case").first()
         if decision is None:
             raise Http404
     form = ActionForm(request.POST if request.method == "POST" else None, **_choices(user.icb_id))
@@ -371,9 +371,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
     user: Any = request.user
     action = get_action_for_user(user, pk)
-    evidence = ActionEvidence.objects.filter(action=action, pk=evidence_pk).first()
-    if evidence is None:
-        raise Http404
+    evidence = get_evidence_for_action(action, evidence_pk)
     access_record(
         user=user,
         obj=evidence,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.access import (
     MEETING_ROLES,
     chairs_meeting,
+    decision_for_item,
     get_item_for_user,
     get_meeting_for_user,
     manages_meeting,
@@ -24,7 +25,7 @@ from governance.access import (
     sees_full_reports,
 )
 from governance.forms.meetings import AmendmentCheckForm, ConflictForm, DecisionForm
-from governance.models import AgendaItem, Decision, MeetingStatus, Outcome
+from governance.models import AgendaItem, MeetingStatus, Outcome
 from governance.services.agenda import (
     agenda_item_add,
     agenda_item_move,
@@ -110,7 +111,7 @@ def _themes() -> list[tuple[int, str]]:
 
 
 def _decision_form(item: AgendaItem, data: Any = None) -> DecisionForm:
-    decision = Decision.objects.filter(item=item).first()
+    decision = decision_for_item(item).first()
     initial: dict[str, Any] = {}
     if decision is not None:
         initial = {
@@ -142,7 +143,7 @@ def _render_item(
     meeting = item.meeting
     me = member_for(user, meeting)
     decision = (
-        Decision.objects.filter(item=item)
+        decision_for_item(item)
         .select_related("recorded_by", "amendment_check__checked_by")
         .prefetch_related("themes", "signatures")
         .first()
@@ -309,7 +310,7 @@ def decision_sign_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     user: Any = request.user
     meeting = get_meeting_for_user(user, pk)
     item = get_item_for_user(user, meeting, item_pk)
-    decision = Decision.objects.filter(item=item).first()
+    decision = decision_for_item(item).first()
     if decision is None:
         messages.error(request, "There is no decision to sign yet")
         return HttpResponseRedirect(item_url(item))
@@ -332,7 +333,7 @@ def decision_withdraw_view(request: HttpRequest, pk: int, item_pk: int) -> HttpR
     user: Any = request.user
     meeting = get_meeting_for_user(user, pk)
     item = get_item_for_user(user, meeting, item_pk)
-    decision = Decision.objects.filter(item=item).first()
+    decision = decision_for_item(item).first()
     if decision is None:
         return HttpResponseRedirect(item_url(item))
     try:
@@ -352,7 +353,7 @@ def amendments_check_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRe
     item = get_item_for_user(user, meeting, item_pk)
     if not is_meeting_lac(user, meeting):
         raise PermissionDenied
-    decision = Decision.objects.filter(item=item).first()
+    decision = decision_for_item(item).first()
     form = AmendmentCheckForm(request.POST)
     if decision is not None and form.is_valid():
         try:

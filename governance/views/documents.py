@@ -15,29 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from governance.access import get_meeting_for_user, is_regional, report_scope_icbs
-from governance.models import DocumentKind, DocumentState, GeneratedDocument
+from governance.access import get_document_for_user
+from governance.models import DocumentState, GeneratedDocument
 from leder.models import AccessLog
 from leder.services.access_log import access_record
-
-
-def get_document_for_user(user: Any, pk: int) -> GeneratedDocument:
-    """The document if ``user`` may read it, else 404."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404
-    document = GeneratedDocument.objects.select_related("icb", "meeting").filter(pk=pk).first()
-    if document is None:
-        raise Http404
-    if document.kind == DocumentKind.PANEL_PACK:
-        assert document.meeting_id is not None
-        get_meeting_for_user(user, document.meeting_id)
-        return document
-    if document.icb_id is None:
-        if not is_regional(user):
-            raise Http404
-    elif not report_scope_icbs(user).filter(pk=document.icb_id).exists():
-        raise Http404
-    return document
 
 
 def _back(document: GeneratedDocument) -> str:

@@ -18,9 +18,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import kpis
-from governance.access import REPORT_ROLES, is_regional, report_scope_icbs
+from governance.access import (
+    REPORT_ROLES,
+    is_regional,
+    report_documents_for_user,
+    report_scope_icbs,
+)
 from governance.forms.reports import KPIFilterForm, ReportForm, period_dates
-from governance.models import REPORT_KINDS, DocumentKind, GeneratedDocument
+from governance.models import REPORT_KINDS, DocumentKind
 from governance.reports import (
     ReportSpec,
     dashboard_charts,
@@ -198,10 +203,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         if spec.icb is not None:
             access_record(user=user, obj=spec.icb, detail=f"{spec.title} on screen")
         return render(request, "governance/reports/screen.jinja", context)
-    documents = GeneratedDocument.objects.filter(kind__in=REPORT_KINDS).select_related(
-        "icb", "requested_by"
-    )
-    documents = documents.filter(icb__in=icbs) if not regional else documents
+    documents = report_documents_for_user(user).select_related("icb", "requested_by")
     return render(
         request,
         "governance/reports/index.jinja",

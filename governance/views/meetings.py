@@ -21,21 +21,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance.access import (
     MEETING_ROLES,
     chairs_meeting,
+    conflicts_of,
     get_meeting_for_user,
+    get_member_for_meeting,
     manages_meeting,
+    meeting_items,
+    meeting_pack,
     meetings_for_user,
     member_for,
     sees_full_reports,
 )
 from governance.forms.meetings import AttendanceForm, InviteForm, MeetingForm, NewMeetingForm
 from governance.models import (
-    AgendaItem,
-    DocumentKind,
-    GeneratedDocument,
     MeetingKind,
-    MeetingMember,
     MeetingStatus,
-    PanelConflict,
 )
 from governance.querysets import cases_available_for_agenda
 from governance.services.meetings import (
@@ -198,9 +197,9 @@ def meeting_context(request: HttpRequest, meeting: Any) -> dict[str, Any]:
     members = list(
         meeting.members.select_related("user", "organisation").order_by("user__full_name")
     )
-    my_conflicts = PanelConflict.objects.filter(member=me) if me else PanelConflict.objects.none()
+    my_conflicts = conflicts_of(me)
     items = list(
-        AgendaItem.objects.filter(meeting=meeting)
+        meeting_items(meeting)
         .select_related("case", "version", "decision")
         .annotate(
             conflict_count=Count("conflicts", distinct=True),
@@ -217,11 +216,7 @@ def meeting_context(request: HttpRequest, meeting: Any) -> dict[str, Any]:
             .annotate(version_count=Count("versions"))
             .order_by("opened_at", "pk")[:100]
         )
-    pack = (
-        GeneratedDocument.objects.filter(meeting=meeting, kind=DocumentKind.PANEL_PACK)
-        .order_by("-requested_at", "-pk")
-        .first()
-    )
+    pack = meeting_pack(meeting)
     return {
         "title": str(meeting),
         "meeting": meeting,
@@ -299,11 +294,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     meeting = get_meeting_for_user(user, pk)
     if not manages_meeting(user, meeting):
         raise PermissionDenied
-    member = (
-        MeetingMember.objects.filter(meeting=meeting, pk=member_pk).select_related("user").first()
-    )
-    if member is None:
-        return back_to_meeting(meeting, "members")
+    member = get_member_for_meeting(meeting, member_pk)
     try:
         meeting_member_remove(member=member, by=user)
     except ValidationError as error:

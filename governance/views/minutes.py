@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,15 +15,15 @@ from governance.access import (
     MEETING_ROLES,
     chairs_meeting,
     get_meeting_for_user,
+    item_conflicts_prefetch,
     manages_meeting,
+    meeting_addenda,
+    meeting_items,
 )
 from governance.forms.meetings import AddendumForm
 from governance.models import (
-    AgendaItem,
     DocumentKind,
     MeetingStatus,
-    MinutesAddendum,
-    PanelConflict,
 )
 from governance.services.decisions import minutes_addendum_add
 from governance.services.documents import document_request
@@ -37,7 +36,7 @@ def _minutes_context(
 ) -> dict[str, Any]:
     user: Any = request.user
     items = list(
-        AgendaItem.objects.filter(meeting=meeting)
+        meeting_items(meeting)
         .select_related(
             "case", "version", "decision__recorded_by", "decision__amendment_check__checked_by"
         )
@@ -46,12 +45,7 @@ def _minutes_context(
             "decision__signatures",
             "decision__actions__owner_organisation",
             "decision__actions__owner_user",
-            Prefetch(
-                "conflicts",
-                queryset=PanelConflict.objects.select_related(
-                    "member__user", "member__organisation"
-                ),
-            ),
+            item_conflicts_prefetch(),
         )
         .order_by("position")
     )
@@ -65,9 +59,7 @@ def _minutes_context(
             meeting.members.select_related("user", "organisation").order_by("user__full_name")
         ),
         "items": items,
-        "addenda": list(
-            MinutesAddendum.objects.filter(meeting=meeting).select_related("by", "item")
-        ),
+        "addenda": list(meeting_addenda(meeting)),
         "can_add": can_add,
         "form": form
         or AddendumForm(items=[(i.pk, f"Item {i.position}: {i.case.reference}") for i in items]),

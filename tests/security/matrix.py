@@ -367,7 +367,6 @@ ROUTES: dict[str, Route] = {
             mixed(meeting, member_pk=lambda s: s.member.pk),
             NOBODY,
             label="their member",
-            refuses_by_redirect=True,  # governance/views/meetings.py member_remove
         ),
     ),
     "governance:attendance": obj(BOTH, p(meeting, ONLY({A.LAC}))),
