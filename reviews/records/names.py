@@ -4,7 +4,13 @@
 bidirectional characters (an RTL override can make ``cod.exe`` look like ``exe.doc``),
 replaces characters that are unsafe on common file systems, and makes the extension
 match what the content is. ``has_path`` spots a name that tries to say where the file
-goes (``../../etc/passwd``, ``C:\\x``): those uploads are refused.
+goes (``../../etc/passwd``, ``C:\\x``): those uploads are refused. ``name_problem`` also
+refuses names no real system produces and that only serve to deceive: control, format
+and bidirectional characters (``cv\\u202egpj.exe`` shows as ``cvexe.jpg``; NUL cuts
+``a.exe\\0.pdf`` short), an extension spelt with look-alike letters (``.\\u0440df``, a
+Cyrillic er) and names longer than file systems allow. Django's parser would silently
+drop the characters and shorten the name (``reviews.records.uploads.parse_upload`` keeps
+the name as sent, for this check).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import unicodedata
 from reviews.records.filetypes import EXTENSIONS
 
 MAX_NAME = 120
+MAX_RAW_NAME = 255  # characters: what common file systems allow
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 _UNSAFE = re.compile(r'[<>:"|?*/\\]')
 
@@ -23,6 +30,28 @@ _UNSAFE = re.compile(r'[<>:"|?*/\\]')
 def has_path(raw: str) -> bool:
     raw = html.unescape(raw or "")
     return "/" in raw or "\\" in raw or raw.strip() in {".", ".."}
+
+
+def name_problem(raw: str) -> str | None:
+    """Why the name ``raw`` (as sent) is refused, as the end of a sentence that starts with
+    the file's name; None when it is acceptable."""
+    raw = html.unescape(raw or "")
+    if has_path(raw):
+        return "has a folder path in its name: rename the file and try again"
+    if len(raw) > MAX_RAW_NAME:
+        return (
+            f"has a name longer than {MAX_RAW_NAME} characters: "
+            "give it a shorter name and try again"
+        )
+    if any(unicodedata.category(ch) in _DROP_CATEGORIES for ch in raw):
+        return "has hidden or control characters in its name: rename the file and try again"
+    stem, dot, ext = raw.rpartition(".")
+    if dot and stem and not ext.isascii():
+        return (
+            "has an extension with letters from another alphabet, which can disguise "
+            "what it is: rename the file and try again"
+        )
+    return None
 
 
 def sanitise_name(raw: str, file_type: str) -> str:
