@@ -28,7 +28,9 @@ REMOVED = "Removed after a National Data Opt-Out"
 
 
 @transaction.atomic
-def governance_case_stop(*, case: Any, by: Any) -> None:
+def governance_case_stop(*, case: Any, by: Any, removed: str = REMOVED) -> None:
+    """Also the retention purge's way to remove a case's text from governance
+    (``leder.retention``), with its own ``removed`` wording."""
     undecided = AgendaItem.objects.filter(
         case=case,
         meeting__status__in=[MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS],
@@ -50,14 +52,14 @@ def governance_case_stop(*, case: Any, by: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL leder.allow_minutes_redaction = 'on'")
     items = AgendaItem.objects.filter(case=case).values("pk")
-    text = {"discussion_summary": REMOVED, "good_practice": ""}
+    text = {"discussion_summary": removed, "good_practice": ""}
     for model in (Decision, Decision.history.model):
         rows = model._default_manager.filter(item_id__in=items)
         rows.update(**text)
-        rows.exclude(comments="").update(comments=REMOVED)
-        rows.exclude(amendments="").update(amendments=REMOVED)
+        rows.exclude(comments="").update(comments=removed)
+        rows.exclude(amendments="").update(amendments=removed)
     for model in (PanelConflict, PanelConflict.history.model):
-        model._default_manager.filter(item_id__in=items).update(reason=REMOVED)
-    MinutesAddendum.objects.filter(item_id__in=items).update(text=REMOVED)
+        model._default_manager.filter(item_id__in=items).update(reason=removed)
+    MinutesAddendum.objects.filter(item_id__in=items).update(text=removed)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL leder.allow_minutes_redaction = 'off'")

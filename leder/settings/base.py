@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reviews",
     "reviews.records",
     "governance",
+    "leder.retention",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,22 @@ CELERY_BEAT_SCHEDULE["records-sweep"] = {
 CELERY_BEAT_SCHEDULE["records-orphan-files"] = {
     "task": "reviews.records.tasks.delete_orphan_record_files",
     "schedule": 24 * 3600.0,
+}
+
+# --- Retention: personal data destroyed after its period (leder/retention/, ADR 0011) --
+# Years from the date a record was closed (a review's completion, a screening decision) to
+# the purge that destroys its personal data, leaving a stub; the access log's own period.
+LEDER_RETENTION_YEARS = {
+    "review": env_int("LEDER_RETENTION_REVIEW_YEARS", 20, minimum=1, maximum=100),
+    "ineligible": env_int("LEDER_RETENTION_INELIGIBLE_YEARS", 3, minimum=1, maximum=100),
+    "duplicate": env_int("LEDER_RETENTION_DUPLICATE_YEARS", 2, minimum=1, maximum=100),
+    "access_log": env_int("LEDER_RETENTION_ACCESS_LOG_YEARS", 8, minimum=1, maximum=100),
+}
+# The daily purge runs only when enabled (after reviewing manage.py purge_retention --dry-run).
+LEDER_RETENTION_PURGE_ENABLED = env_bool("LEDER_RETENTION_PURGE_ENABLED", False)
+CELERY_BEAT_SCHEDULE["retention-purge"] = {
+    "task": "leder.retention.tasks.purge_expired",
+    "schedule": crontab(hour=2, minute=30),  # daily, Europe/London
 }
 
 # --- Logging: no personal data; request ids, not URLs with identifiers ----------------

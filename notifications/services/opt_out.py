@@ -64,6 +64,28 @@ SCRUBBED: dict[str, Any] = {
 }
 
 
+def notification_history_erase(
+    *, notification: Notification, removed: str, keep_reason: str, keep_status: str = ""
+) -> None:
+    """Reduce the notification's history to the stub (also used by the retention purge,
+    ``leder.retention``): every historical row gets the SCRUBBED values, change reasons
+    other than ``keep_reason`` (the erasing change's own) become ``removed``, and so do the
+    reasons of its status changes, except a change to ``keep_status`` (the opt-out's own).
+    A direct update of the history tables: there is no history of history."""
+    history_fields = {
+        ("gp_practice_id" if k == "gp_practice" else k): v for k, v in SCRUBBED.items()
+    }
+    rows = Notification.history.filter(id=notification.pk)  # type: ignore[attr-defined]
+    rows.update(**history_fields)
+    rows.exclude(history_change_reason=None).exclude(
+        history_change_reason=keep_reason[:100]
+    ).update(history_change_reason=removed)
+    changes = NotificationStatusChange.objects.filter(subject_id=notification.pk)
+    if keep_status:
+        changes = changes.exclude(to_status=keep_status)
+    changes.update(reason=removed)
+
+
 @transaction.atomic
 def notification_opt_out(*, notification: Notification, by: Any) -> Notification:
     """Stop the case for a person who registered a National Data Opt-Out."""
@@ -75,18 +97,12 @@ def notification_opt_out(*, notification: Notification, by: Any) -> Notification
         reason=OPT_OUT_REASON,
         also_set={**SCRUBBED, "opted_out_at": now, "opted_out_by": by},
     )
-    # History would otherwise keep every earlier version: reduce those rows to the stub.
-    # (A direct update of the history table itself: there is no history of history.)
-    history_fields = {
-        ("gp_practice_id" if k == "gp_practice" else k): v for k, v in SCRUBBED.items()
-    }
-    Notification.history.filter(id=updated.pk).update(**history_fields)
-    Notification.history.filter(id=updated.pk).exclude(history_change_reason=None).exclude(
-        history_change_reason=OPT_OUT_REASON[:100]
-    ).update(history_change_reason=REMOVED)
-    NotificationStatusChange.objects.filter(subject=updated).exclude(
-        to_status=NotificationStatus.OPTED_OUT
-    ).update(reason=REMOVED)
+    notification_history_erase(
+        notification=updated,
+        removed=REMOVED,
+        keep_reason=OPT_OUT_REASON,
+        keep_status=NotificationStatus.OPTED_OUT,
+    )
 
     case = Case.objects.filter(notification=updated).first()
     if case is not None and case.status != CaseStatus.OPTED_OUT:

@@ -60,19 +60,29 @@ def case_transition(
         also_set=also_set,
     )
     if to == CaseStatus.OPTED_OUT:
-        from reviews.services.allocation import allocation_end_active
-        from reviews.services.review import review_erase
-
-        allocation_end_active(case=moved, by=by, reason="Case stopped: National Data Opt-Out")
-        _remove_free_text(moved)
-        review_erase(case=moved)
+        case_personal_data_erase(
+            case=moved, by=by, reason="Case stopped: National Data Opt-Out", removed=REMOVED
+        )
     return moved
 
 
 REMOVED = "Removed after a National Data Opt-Out"
 
 
-def _remove_free_text(case: Case) -> None:
+def case_personal_data_erase(*, case: Case, by: Any, reason: str, removed: str) -> None:
+    """Leave only a stub of the case: its reviewers lose it (the active allocation ends, its
+    grants are revoked), what staff typed is replaced by ``removed`` and the review's content
+    is erased, in rows and history. Called inside a transaction holding the case's row lock,
+    by the opt-out (above) and by the retention purge (``leder.retention``)."""
+    from reviews.services.allocation import allocation_end_active
+    from reviews.services.review import review_erase
+
+    allocation_end_active(case=case, by=by, reason=reason)
+    _remove_free_text(case, removed=removed)
+    review_erase(case=case, removed=removed)
+
+
+def _remove_free_text(case: Case, *, removed: str = REMOVED) -> None:
     """After an opt-out only a stub may stay (docs/adr/0005): replace what staff typed about
     the case (reasons, justifications, the reviewer's declared conflict) and the conflict
     reasons (which may quote the place of death), in the rows and their history. Codes,
@@ -89,14 +99,14 @@ def _remove_free_text(case: Case) -> None:
     models: tuple[Any, ...] = (Allocation, Allocation.history.model)
     for model in models:
         rows = model._default_manager.filter(case_id=case.pk)
-        rows.exclude(declined_reason="").update(declined_reason=REMOVED)
-        rows.exclude(override_justification="").update(override_justification=REMOVED)
+        rows.exclude(declined_reason="").update(declined_reason=removed)
+        rows.exclude(override_justification="").update(override_justification=removed)
         for row_id, conflicts in rows.exclude(conflicts=[]).values_list("pk", "conflicts"):
             model._default_manager.filter(pk=row_id).update(conflicts=labels(conflicts))
     allocations = Allocation.objects.filter(case_id=case.pk).values("pk")
     flag_models: tuple[Any, ...] = (ConflictFlag, ConflictFlag.history.model)
     for model in flag_models:
         rows = model._default_manager.filter(allocation_id__in=allocations)
-        rows.exclude(justification="").update(justification=REMOVED)
+        rows.exclude(justification="").update(justification=removed)
         for row_id, conflicts in rows.values_list("pk", "conflicts"):
             model._default_manager.filter(pk=row_id).update(conflicts=labels(conflicts))

@@ -281,8 +281,9 @@ def learning_theme_save(*, theme: LearningTheme, by: User | None) -> LearningThe
 # --- National Data Opt-Out -----------------------------------------------------------------
 
 
-def review_erase(*, case: Case) -> None:
-    """After a National Data Opt-Out (docs/adr/0005, 0009): remove everything the review
+def review_erase(*, case: Case, removed: str = "Removed after a National Data Opt-Out") -> None:
+    """After a National Data Opt-Out (docs/adr/0005, 0009), or at the end of the retention
+    period (``leder.retention``, docs/adr/0011): remove everything the review
     recorded about the person, in the rows and their history. Submitted versions keep their
     number, who and when, but their content is replaced (the one exception the versions'
     trigger allows, inside this transaction only)."""
@@ -293,15 +294,11 @@ def review_erase(*, case: Case) -> None:
     for model in (ReviewSection, KeyEpisode, MultiAgencyMeeting, SupervisionComment):
         model.objects.filter(case=case).delete()
         model.history.filter(case_id=case.pk).delete()  # type: ignore[attr-defined]
-    QAReturn.objects.filter(case=case).update(comments="Removed after a National Data Opt-Out")
-    QAReturn.history.filter(case_id=case.pk).update(  # type: ignore[attr-defined]
-        comments="Removed after a National Data Opt-Out"
-    )
+    QAReturn.objects.filter(case=case).update(comments=removed)
+    QAReturn.history.filter(case_id=case.pk).update(comments=removed)  # type: ignore[attr-defined]
     if ReviewVersion.objects.filter(case=case).exists():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL leder.review_version_erase = 'on'")
-        ReviewVersion.objects.filter(case=case).update(
-            content={"erased": "Removed after a National Data Opt-Out"}
-        )
+        ReviewVersion.objects.filter(case=case).update(content={"erased": removed})
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL leder.review_version_erase = 'off'")

@@ -32,15 +32,21 @@ def _delete_stored(names: list[str]) -> None:
 
 
 @transaction.atomic
-def record_requests_stop(*, case: Case, by: Any) -> int:
+def record_requests_stop(
+    *,
+    case: Case,
+    by: Any,
+    reason: str = "Case stopped: National Data Opt-Out",
+    removed: str = REMOVED,
+) -> int:
     """Cancel the case's open requests and delete every file received for it (after
-    commit). Staff reasons typed on its requests are replaced, in rows and history."""
+    commit). Staff reasons typed on its requests are replaced by ``removed``, in rows and
+    history. Also the retention purge's way to destroy a case's records (``leder.retention``)."""
     open_ids = list(
         RecordRequest.objects.filter(
             case=case, status__in=[*OPEN_STATUSES, RecordRequestStatus.ESCALATED]
         ).values_list("pk", flat=True)
     )
-    reason = "Case stopped: National Data Opt-Out"
     moved = record_request_transition_many(
         request_ids=open_ids, to=RecordRequestStatus.CANCELLED, by=by, reason=reason
     )
@@ -48,18 +54,22 @@ def record_requests_stop(*, case: Case, by: Any) -> int:
     all_ids = RecordRequest.objects.filter(case=case).values("pk")
     RecordRequestEvent.objects.filter(
         request_id__in=all_ids, kind=EventKind.CANCELLED, by__isnull=False
-    ).exclude(detail=reason).update(detail=REMOVED)
+    ).exclude(detail=reason).update(detail=removed)
     RecordRequestStatusChange.objects.filter(
         subject_id__in=all_ids, reason__startswith="Cancelled: "
-    ).update(reason=REMOVED)
+    ).update(reason=removed)
     files = RecordFile.objects.filter(request_id__in=all_ids, removed_at__isnull=True)
     names = list(files.values_list("storage_name", flat=True))
-    files.update(removed_at=timezone.now(), original_name=REMOVED)
+    files.update(removed_at=timezone.now(), original_name=removed)
+    # Files staff removed earlier keep no name either.
+    RecordFile.objects.filter(request_id__in=all_ids).exclude(original_name=removed).update(
+        original_name=removed
+    )
     RecordFile.history.filter(request_id__in=all_ids).update(  # type: ignore[attr-defined]
-        original_name=REMOVED
+        original_name=removed
     )
     RecordRequest.history.filter(  # type: ignore[attr-defined]
         case_id=case.pk, history_change_reason__startswith="Cancelled: "
-    ).update(history_change_reason=REMOVED)
+    ).update(history_change_reason=removed)
     transaction.on_commit(partial(_delete_stored, names))
     return len(moved)
