@@ -56,6 +56,23 @@ def test_it_creates_a_user_per_role_with_mfa() -> None:
 
 
 def test_it_is_idempotent() -> None:
+    from governance.models import Action, AgendaItem, Meeting
+    from notifications.models import Notification
+    from reviews.models import Case, CaseStatusChange, ReviewSection
+    from reviews.records.models import RecordEmail, RecordFile, RecordRequest
+
+    story = (
+        Notification,
+        Case,
+        CaseStatusChange,
+        ReviewSection,
+        RecordRequest,
+        RecordEmail,
+        RecordFile,
+        Meeting,
+        AgendaItem,
+        Action,
+    )
     seed()
     counts = (
         User.objects.count(),
@@ -65,6 +82,8 @@ def test_it_is_idempotent() -> None:
         Authenticator.objects.count(),
     )
     authenticator_ids = set(Authenticator.objects.values_list("pk", flat=True))
+    story_counts = [m.objects.count() for m in story]
+    story_history = [Case.history.count(), Notification.history.count()]
 
     output = seed()
 
@@ -77,6 +96,9 @@ def test_it_is_idempotent() -> None:
     ) == counts
     assert set(Authenticator.objects.values_list("pk", flat=True)) == authenticator_ids
     assert "Users: 0 created, 8 already there." in output
+    assert [m.objects.count() for m in story] == story_counts
+    assert [Case.history.count(), Notification.history.count()] == story_history
+    assert "0 demo notifications created" in output
 
 
 def test_it_repairs_a_changed_demo_user() -> None:
@@ -132,3 +154,115 @@ def test_it_refuses_production_settings_without_force() -> None:
 
 def test_steps_start_with_organisations_then_users() -> None:
     assert [s.__name__ for s in STEPS[:2]] == ["seed_organisations", "seed_users"]
+
+
+# --- The demo story: every state, told through the services -------------------------------
+
+
+def _status_chain_ok(changes: list[tuple[str, str]], table: object, final: str) -> bool:
+    """Each change starts where the last ended, is allowed by the table, and the last one
+    is the current status (the first is the opening row, from "")."""
+    previous = ""
+    for from_status, to_status in changes:
+        if from_status != previous:
+            return False
+        if previous and not table.allows(from_status, to_status):  # type: ignore[attr-defined]
+            return False
+        previous = to_status
+    return previous == final
+
+
+def test_the_demo_story_covers_every_state_through_the_services() -> None:
+    import datetime
+
+    import nhs_number
+    from django.utils import timezone
+
+    from governance.models import Action, ActionStatus, AmendmentCheck, Meeting, MeetingStatus
+    from governance.workflow import ACTION_TRANSITIONS, MEETING_TRANSITIONS
+    from notifications.models import Notification, NotificationStatus
+    from notifications.workflow import NOTIFICATION_TRANSITIONS
+    from reviews.demo import DEATHS_BY_KEY, DEMO_DEATHS, EXPECTED, demo_case, demo_key
+    from reviews.models import (
+        Allocation,
+        Case,
+        CaseHold,
+        CaseStatus,
+        QAReturn,
+        ReviewSignOff,
+        ReviewType,
+    )
+    from reviews.records.models import RecordRequest, RecordRequestStatus
+    from reviews.records.workflow import RECORD_REQUEST_TRANSITIONS
+    from reviews.workflow import CASE_TRANSITIONS
+
+    seed()
+
+    # Each death ends where the story says.
+    for death in DEMO_DEATHS:
+        notification = Notification.objects.get(idempotency_key=demo_key(death.key))
+        case = Case.objects.filter(notification=notification).first()
+        request = RecordRequest.objects.filter(case=case).first() if case else None
+        got = (
+            notification.status,
+            case.status if case else None,
+            request.status if request else None,
+        )
+        assert got == EXPECTED[death.key], death.key
+        if notification.nhs_number:
+            assert nhs_number.is_valid(notification.nhs_number)
+            assert notification.nhs_number.startswith("999")  # the synthetic range
+
+    # Every status of every table, except a request's "queued" (the worker sends it at once).
+    assert set(Notification.objects.values_list("status", flat=True)) == set(
+        NotificationStatus.values
+    )
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert set(RecordRequest.objects.values_list("status", flat=True)) == set(
+        RecordRequestStatus.values
+    ) - {RecordRequestStatus.QUEUED}
+    assert set(Meeting.objects.values_list("status", flat=True)) >= {
+        MeetingStatus.SCHEDULED,
+        MeetingStatus.CLOSED,
+    }
+    assert set(Action.objects.values_list("status", flat=True)) >= {
+        ActionStatus.OPEN,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.COMPLETED,
+    }
+    # And the moments worth showing: the regional coordinator's queue, a declared conflict,
+    # a hold, an escalation, a return, sign-offs, amendments checked.
+    assert Notification.objects.filter(icb__isnull=True).exists()
+    assert Allocation.objects.exclude(declined_reason="").exists()
+    assert CaseHold.objects.filter(ended_on__isnull=True).exists()
+    assert Case.objects.filter(
+        review_type=ReviewType.FOCUSED, review_type_reason__startswith="Escalated"
+    ).exists()
+    assert QAReturn.objects.exists()
+    assert ReviewSignOff.objects.count() == 2
+    assert AmendmentCheck.objects.exists()
+
+    # Every status came through the services: a status-change row per move, each allowed.
+    pairs = [
+        (Notification.objects.all(), NOTIFICATION_TRANSITIONS),
+        (Case.objects.all(), CASE_TRANSITIONS),
+        (RecordRequest.objects.all(), RECORD_REQUEST_TRANSITIONS),
+        (Meeting.objects.all(), MEETING_TRANSITIONS),
+        (Action.objects.all(), ACTION_TRANSITIONS),
+    ]
+    for objects, table in pairs:
+        for obj in objects:
+            changes = list(
+                obj.status_changes.order_by("at", "pk").values_list("from_status", "to_status")
+            )
+            assert _status_chain_ok(changes, table, obj.status), (obj, changes)
+
+    # Dated as it happened (the demo clock): received, moved and recorded in the past.
+    today = timezone.localdate()
+    completed = demo_case("demo-15")
+    days = (today - timezone.localdate(completed.notification.received_at)).days
+    assert days == DEATHS_BY_KEY["demo-15"].notified_days_ago
+    signed_off = completed.status_changes.get(to_status=CaseStatus.COMPLETED).at
+    assert today - timezone.localdate(signed_off) == datetime.timedelta(days=30)
+    opened = completed.history.earliest("history_date").history_date
+    assert today - timezone.localdate(opened) > datetime.timedelta(days=150)

@@ -5,6 +5,11 @@
 Idempotent: run it as often as you like (``make run`` runs it every time). Synthetic data
 only. Refuses to run with production settings unless ``--force``.
 
+The demo ICB holds a story a newcomer can explore: seventeen deaths, one in every state a
+notification, a case, a record request, a meeting and an action can be in, each told
+through the real services at the moment it would have happened (reviews/demo.py,
+governance/demo.py; the table is in docs/operations.md, "Demo data").
+
 Every demo user has the password ``DEMO_PASSWORD`` and an authenticator app (TOTP) whose
 secret is derived from their email address, so it is the same on every machine and every
 run: add it to an authenticator app once, or read the current code from
@@ -115,6 +120,7 @@ def seed_organisations(demo: DemoContext) -> None:
 def seed_users(demo: DemoContext) -> None:
     """A user per role, with the demo password and a pre-enrolled authenticator app."""
     from allauth.mfa.models import Authenticator
+    from django.contrib.auth.hashers import make_password
 
     from leder.auth.totp import totp_enrol, totp_secret
     from leder.lib.history import history_save
@@ -122,6 +128,17 @@ def seed_users(demo: DemoContext) -> None:
     from leder.services.roles import user_set_roles
 
     created = 0
+    # One hash for every demo user (they share the published password): hashing is slow
+    # by design, and once per run keeps ``make run`` quick. A demo user with any other
+    # hash (a changed password) is reset to it.
+    shared = next(
+        (
+            u.password
+            for u in User.objects.filter(email__in=[p.email for p in DEMO_PEOPLE])
+            if u.check_password(DEMO_PASSWORD)
+        ),
+        None,
+    ) or make_password(DEMO_PASSWORD)
     for person in DEMO_PEOPLE:
         icb = None if person.role.is_national else demo.icb
         wanted: dict[str, Any] = {
@@ -133,14 +150,13 @@ def seed_users(demo: DemoContext) -> None:
         }
         user = User.objects.filter(email=person.email).first()
         if user is None:
-            user = User(email=person.email, **wanted)
-            user.set_password(DEMO_PASSWORD)
+            user = User(email=person.email, password=shared, **wanted)
             history_save(user, by=None, reason="Demo data")
             created += 1
         else:
             changed = [name for name, value in wanted.items() if getattr(user, name) != value]
-            if not user.check_password(DEMO_PASSWORD):
-                user.set_password(DEMO_PASSWORD)
+            if user.password != shared:
+                user.password = shared
                 changed.append("password")
             for name in changed:
                 if name != "password":
@@ -159,7 +175,7 @@ def seed_users(demo: DemoContext) -> None:
 
 
 def seed_reviews(demo: DemoContext) -> None:
-    """Reviewer profiles for the demo reviewers, and a few cases in different states."""
+    """Reviewer profiles, and the demo story: a death in every state (reviews/demo.py)."""
     from reviews.demo import seed_reviews as seed
 
     if demo.icb is not None:
@@ -167,7 +183,7 @@ def seed_reviews(demo: DemoContext) -> None:
 
 
 def seed_governance(demo: DemoContext) -> None:
-    """A scheduled QA panel meeting (with any reviews awaiting QA) and two actions."""
+    """Last month's QA panel (returned, signed off), the next meetings, and actions."""
     from governance.demo import seed_governance as seed
 
     if demo.icb is not None:
@@ -209,6 +225,9 @@ def logins_table(at: float | None = None) -> str:
             *lines,
             "Codes change every 30 seconds: add the secret to an authenticator app, or run",
             "`make logins` (python -m leder.devstack logins) for the current codes.",
+            "Notifiers and GP practices need no login: notify a death at /notify/; a",
+            "practice uses the link in its records email (the worker prints emails in",
+            "development: ask for records from a case page to get one).",
         ]
     )
 
