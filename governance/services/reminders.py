@@ -9,7 +9,6 @@ the same period. Sending is ``governance.tasks.send_action_reminder``: claim, se
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -17,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance.models import Action, ActionReminder, ActionStatus
-from leder.lib.outbox import CLAIM_TIMEOUT
+from leder.lib.outbox import CLAIM_TIMEOUT, enqueue_on_commit
 
 
 def reminder_interval() -> int:
@@ -70,4 +69,4 @@ def _enqueue_unsent() -> None:
         .values_list("pk", flat=True)
     )
     for pk in ids:
-        transaction.on_commit(partial(send_action_reminder.delay, pk))
+        enqueue_on_commit(send_action_reminder, pk)

@@ -251,7 +251,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Emails owed but lost on the way (crash before enqueue, broker restarted, worker
+    # killed mid-send): re-queued; the claim makes a second send impossible.
+    "outbox-sweep": {"task": "leder.tasks.sweep_outboxes", "schedule": 5 * 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- i18n -----------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Queue the emails a notification owes: an outbox row now, the send after commit."""
+"""Queue the emails a notification owes: an outbox row now, the send after commit.
+
+A broker that is down at commit does not fail the change that owed the email: the outbox
+sweep (``leder.lib.outbox``) enqueues it later.
+"""
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
-
+from leder.lib.outbox import enqueue_on_commit
 from leder.models import Organisation
 from notifications.models import Notification, NotificationEmail
 
@@ -16,7 +17,7 @@ def notification_email_queue(
     from notifications.tasks import send_notification_email
 
     email = NotificationEmail.objects.create(notification=notification, kind=kind, icb=icb)
-    transaction.on_commit(partial(send_notification_email.delay, email.pk))
+    enqueue_on_commit(send_notification_email, email.pk)
     return email
 
 

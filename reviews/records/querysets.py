@@ -80,10 +80,10 @@ class RecordEmailQuerySet(models.QuerySet):
     ) -> RecordEmailQuerySet:
         """Owed but apparently lost: queued ``grace`` ago and never claimed (a crash between
         commit and enqueue, a broker that lost its queue), or claimed by a worker that
-        died mid-send."""
+        died mid-send (``leder.lib.outbox.outbox_stuck``, queued by ``enqueued_at``)."""
+        from leder.lib.outbox import outbox_stuck
+
         queued_long_ago = Q(enqueued_at__lt=now - grace) | Q(
             enqueued_at__isnull=True, created_at__lt=now - grace
         )
-        return self.pending().filter(
-            (Q(claimed_at__isnull=True) & queued_long_ago) | Q(claimed_at__lt=now - timeout)
-        )
+        return outbox_stuck(self.pending(), now, timeout=timeout, queued_before=queued_long_ago)

@@ -1,12 +1,14 @@
-"""Queue the emails a case owes: an outbox row now, the send after commit."""
+"""Queue the emails a case owes: an outbox row now, the send after commit.
+
+A broker that is down at commit does not fail the change that owed the email: the outbox
+sweep (``leder.lib.outbox``) enqueues it later.
+"""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from django.db import transaction
-
+from leder.lib.outbox import enqueue_on_commit
 from reviews.models import Case, CaseEmail
 
 
@@ -20,5 +22,5 @@ def case_email_queue(*, case: Case, kind: str, recipient: Any = None) -> CaseEma
         recipient=recipient,
         icb_id=None if recipient is not None else case.icb_id,
     )
-    transaction.on_commit(partial(send_case_email.delay, email.pk))
+    enqueue_on_commit(send_case_email, email.pk)
     return email

@@ -9,9 +9,11 @@ died mid-send:
 - a link email makes its link (and token) just before the send, under the request's row
   lock, and only while the request still wants it.
 
-The one window left is between the mail server accepting the message and the outcome
-being committed (milliseconds): a worker killed exactly there sends that email again on
-retry. The Message-ID is the row's key, so the two copies are recognisably one message.
+The claim and the outcome survive a lost database connection (tried again on a new one,
+``leder.lib.outbox.surviving_disconnects``). The one window left is between the mail
+server accepting the message and the outcome being committed (milliseconds): a worker
+killed exactly there sends that email again on retry. The Message-ID is the row's key, so
+the two copies are recognisably one message.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from leder.lib.outbox import CLAIM_TIMEOUT, surviving_disconnects
 from reviews.records.emails import build_organisation_message, build_staff_message, staff_recipients
 from reviews.records.models import (
     LINK_STATUSES,
@@ -41,8 +44,6 @@ from reviews.records.services.links import upload_link_issue
 
 logger = logging.getLogger(__name__)
 
-# Longer than any send can take (the tasks' hard time limit is 3 minutes).
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 # After this many failed attempts the email is given up and the LACs are told.
 MAX_ATTEMPTS = 6
 
@@ -144,7 +145,7 @@ def record_email_deliver(email_id: int) -> str:
     """Send the owed email ``email_id`` if nobody else has or is. Raises ``OSError`` for
     a failure worth retrying (the claim is released first)."""
     now = timezone.now()
-    if not _claim(email_id, now):
+    if not surviving_disconnects(lambda: _claim(email_id, now)):
         return "nothing to do"
     email = RecordEmail.objects.select_related("request__case", "request__organisation").get(
         pk=email_id
@@ -172,5 +173,5 @@ def record_email_deliver(email_id: int) -> str:
                 return "failed"
             _ours(email).update(claimed_at=None, last_error=type(exc).__name__[:100])
             raise
-    _record_sent(email, to, link)
+    surviving_disconnects(lambda: _record_sent(email, to, link))
     return f"sent to {len(to)}"

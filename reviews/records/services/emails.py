@@ -7,7 +7,6 @@ request that owed the email; the sweep enqueues it later). Many rows go in batch
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 from django.db import transaction
 
@@ -30,10 +29,19 @@ def enqueue(email_ids: Sequence[int]) -> None:
         send_record_emails.delay(list(email_ids[start : start + ENQUEUE_BATCH]))
 
 
+def _enqueue_on_commit(email_ids: Sequence[int]) -> None:
+    # A named function, not a ``partial``: Django's log line for a failed robust callback
+    # reads ``__qualname__``, which a ``partial`` lacks (the failure would be raised).
+    def enqueue_records() -> None:
+        enqueue(email_ids)
+
+    transaction.on_commit(enqueue_records, robust=True)
+
+
 def record_email_queue(*, request: RecordRequest, kind: str) -> RecordEmail:
     to = request.recipient_email if kind in ORGANISATION_KINDS else ""
     email = RecordEmail.objects.create(request=request, kind=kind, to_email=to)
-    transaction.on_commit(partial(enqueue, [email.pk]), robust=True)
+    _enqueue_on_commit([email.pk])
     return email
 
 
@@ -47,7 +55,7 @@ def record_emails_queue_many(*, request_ids: Sequence[int], kind: str) -> list[i
         request_ids, kind=kind, to_organisation=kind in ORGANISATION_KINDS, at=timezone.now()
     )
     if ids:
-        transaction.on_commit(partial(enqueue, ids), robust=True)
+        _enqueue_on_commit(ids)
     return ids
 
 

@@ -5,7 +5,8 @@
    re-issues, the request escalates to the ICB's LACs.
 2. Requests whose links expire within ``LEDER_RECORDS_REMINDER_DAYS``: one reminder.
 3. Emails owed but apparently lost (never enqueued, the broker lost them, or the worker
-   died mid-send): enqueued again; the claim makes a second send impossible.
+   died mid-send): dead claims released and enqueued again; the claim makes a second send
+   impossible (``leder.lib.outbox.outbox_requeue``, shared with the other outboxes).
 
 Each step works in batches of ``BATCH`` rows locked with ``SKIP LOCKED`` (a second sweep
 running at once takes other rows), with set-based UPDATEs, history and events written
@@ -21,18 +22,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from leder.lib.outbox import CLAIM_TIMEOUT, ENQUEUE_GRACE, outbox_requeue
 from reviews.records import conf
 from reviews.records.bulk import history_snapshot
 from reviews.records.models import EventKind, RecordEmail, RecordRequest, RecordRequestStatus
-from reviews.records.services.delivery import CLAIM_TIMEOUT
 from reviews.records.services.emails import enqueue, record_emails_queue_many
 from reviews.records.services.events import record_events_many
 from reviews.records.services.links import links_revoke
 from reviews.records.services.requests import record_request_transition_many
 
 BATCH = 1000
-# An email queued this long ago and never claimed is presumed lost on its way to a worker.
-ENQUEUE_GRACE = datetime.timedelta(minutes=10)
 K = RecordEmail.Kind
 
 
@@ -96,22 +95,12 @@ def _reminder_batch(
 
 
 def _requeue_stuck(now: datetime.datetime, result: SweepResult) -> None:
-    ids = list(
-        RecordEmail.objects.stuck(now, grace=ENQUEUE_GRACE, timeout=CLAIM_TIMEOUT)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    result.requeued += outbox_requeue(
+        RecordEmail.objects.stuck(now, grace=ENQUEUE_GRACE, timeout=CLAIM_TIMEOUT),
+        enqueue=enqueue,
+        also={"enqueued_at": now},
+        batch=BATCH,
     )
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        # A claim this old belongs to a dead worker (no send outlives the tasks' time
-        # limit): release it, so any worker may take the row again, whatever its clock.
-        # The condition is checked again in the UPDATE itself, so a row a worker claimed
-        # a moment ago keeps its claim.
-        RecordEmail.objects.stuck(now, grace=ENQUEUE_GRACE, timeout=CLAIM_TIMEOUT).filter(
-            pk__in=chunk
-        ).update(enqueued_at=now, claimed_at=None)
-        enqueue(chunk)
-        result.requeued += len(chunk)
 
 
 def records_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
