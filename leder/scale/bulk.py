@@ -50,6 +50,13 @@ def next_values(sequence: str, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _column(field: Any) -> str:
+    """A concrete field's column name (typed as optional by Django's stubs)."""
+    column = field.column
+    assert column is not None, field
+    return str(column)
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
@@ -103,7 +110,7 @@ def copy_rows(
     fields = [f for f in model._meta.concrete_fields if not f.generated]
     if first.get(model._meta.pk.attname) is None:
         fields = [f for f in fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     converters = [(f.attname, _converter(f)) for f in fields]
     with connection.cursor() as cursor:
@@ -163,7 +170,7 @@ def _ids(sql: str, params: Sequence[Any]) -> list[Any]:
 def select_ids(model: type[models.Model], where: str, params: Sequence[Any] = ()) -> list[Any]:
     """Primary keys of ``model`` rows matching a SQL condition."""
     table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    pk = connection.ops.quote_name(_column(model._meta.pk))
     return _ids(f"SELECT {pk} FROM {table} WHERE {where}", params)  # noqa: S608 - our SQL
 
 
@@ -196,10 +203,10 @@ def _delete(
     for rel in _reverse_relations(model):
         child = rel.related_model
         fk = rel.field
-        child_pk = quote(child._meta.pk.column)
+        child_pk = quote(_column(child._meta.pk))
         child_ids = _ids(
             f"SELECT {child_pk} FROM {quote(child._meta.db_table)} "  # noqa: S608 - our SQL
-            f"WHERE {quote(fk.column)} = ANY(%s)",
+            f"WHERE {quote(_column(fk))} = ANY(%s)",
             [ids],
         )
         _delete(child, child_ids, deleted, seen)
@@ -222,7 +229,7 @@ def _delete(
             cursor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DISABLE TRIGGER USER")
         cursor.execute(
             f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608 - our SQL
-            f"WHERE {quote(model._meta.pk.column)} = ANY(%s)",
+            f"WHERE {quote(_column(model._meta.pk))} = ANY(%s)",
             [ids],
         )
         deleted[model._meta.db_table] = deleted.get(model._meta.db_table, 0) + cursor.rowcount

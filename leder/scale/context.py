@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from django.utils import timezone
 
@@ -23,6 +23,14 @@ SCALE_KEY_LAST = SCALE_KEY_PREFIX + "ffffffffffff"
 
 def scale_key(number: int) -> str:
     return f"{SCALE_KEY_PREFIX}{number:012x}"
+
+
+class Output(Protocol):
+    """Where progress is written: a text stream, or a management command's stdout."""
+
+    def write(self, text: str, /) -> Any: ...
+
+    def flush(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ class Pools:
 @dataclass
 class ScaleContext:
     options: ScaleOptions
-    out: TextIO
+    out: Output
     rng: random.Random = field(init=False)
     pools: Pools = field(init=False)
     now: datetime.datetime = field(init=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from leder.scale.context import (
     SCALE_ICB_CODE_RE,
     SCALE_KEY_FIRST,
     SCALE_KEY_LAST,
+    Output,
     ScaleContext,
     ScaleOptions,
 )
@@ -174,7 +175,7 @@ def remove_added() -> dict[str, int]:
 
 
 def seed(
-    options: ScaleOptions, *, out: TextIO, reuse: bool = False, reset_first: bool = False
+    options: ScaleOptions, *, out: Output, reuse: bool = False, reset_first: bool = False
 ) -> SeedReport:
     """Make the scale data (see the module docstring for --reuse and --reset)."""
     started = time.monotonic()

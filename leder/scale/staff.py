@@ -61,7 +61,7 @@ def generate_staff(ctx: ScaleContext) -> dict[str, int]:
     ids = allocate_ids(User, len(wanted))
     users: list[User] = []
     memberships = []
-    for (icb_id, role), user_id in zip(wanted, ids, strict=True):
+    for (home, role), user_id in zip(wanted, ids, strict=True):
         female = rng.random() < 0.7  # the LeDeR workforce is mostly women
         given = rng.choice(ctx.pools.female if female else ctx.pools.male)
         family = rng.choice(ctx.pools.family)
@@ -73,7 +73,7 @@ def generate_staff(ctx: ScaleContext) -> dict[str, int]:
                 password=unusable,
                 full_name=f"{given} {family}",
                 job_title=JOB_TITLES[role],
-                icb_id=icb_id,
+                icb_id=home,
                 is_active=True,
                 is_staff=role == Role.SYSTEM_ADMINISTRATOR,
                 is_superuser=False,
@@ -81,7 +81,7 @@ def generate_staff(ctx: ScaleContext) -> dict[str, int]:
             )
         )
         memberships.append(User.groups.through(user_id=user_id, group_id=groups[role.group_name]))
-        ctx.staff.setdefault(icb_id, {}).setdefault(role.value, []).append(user_id)
+        ctx.staff.setdefault(home, {}).setdefault(role.value, []).append(user_id)
 
     copy_rows(User, users, batch_size=options.batch_size)
     copy_rows(User.groups.through, memberships, batch_size=options.batch_size)

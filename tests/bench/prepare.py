@@ -113,8 +113,9 @@ def plan(total_users: int, seed: int) -> dict[str, Any]:
                 people.append(
                     {"user_id": user.pk, "session": _session(user), "samples": _samples(role, user)}
                 )
-        else:
-            people = [{"user_id": None, "session": "", "samples": public_samples}] * count
+        else:  # no account (the public, a GP practice): one set of samples for them all
+            shared = public_samples if role is None else _samples(role, None)
+            people = [{"user_id": None, "session": "", "samples": shared}] * count
         roles[key] = {
             "count": count,
             "journeys": [{"name": j.name, "weight": j.weight} for j in included if j.role == role],
@@ -127,11 +128,7 @@ def plan(total_users: int, seed: int) -> dict[str, Any]:
         if absent:
             skipped.append({"page": item.name, "role": key, "missing": absent})
             continue
-        person = next(iter(roles.get(key, {}).get("people", [])), None)
-        if item.role is not None and person is None:
-            user = _people(item.role, 1, rng)[0]
-            person = {"user_id": user.pk, "session": _session(user)}
-            person["samples"] = _samples(item.role, user)
+        person = _page_person(item, roles.get(key, {}).get("people", []), rng)
         samples = person["samples"] if person else public_samples
         pages.append(
             {
@@ -150,6 +147,26 @@ def plan(total_users: int, seed: int) -> dict[str, Any]:
         "pages": pages,
         "skipped": skipped,
     }
+
+
+def _page_person(item: Any, people: list[dict[str, Any]], rng: random.Random) -> Any:
+    """Who the page is timed as: a virtual user of its role (the first with the sample the
+    page ``needs``), else another person of the role."""
+
+    def fits(person: dict[str, Any]) -> bool:
+        return not item.needs or bool(person["samples"].get(item.needs))
+
+    found = next((p for p in people if fits(p)), None)
+    if found is not None or item.role is None:
+        return found or next(iter(people), None)
+    if not _is_staff_role(item.role):
+        return {"user_id": None, "session": "", "samples": _samples(item.role, None)}
+    candidates = _people(item.role, 40 if item.needs else 1, rng)
+    for user in candidates:
+        person = {"user_id": user.pk, "samples": _samples(item.role, user)}
+        if fits(person) or user is candidates[-1]:
+            return person | {"session": _session(user)}
+    return None
 
 
 def _is_staff_role(role: str) -> bool:

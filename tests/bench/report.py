@@ -116,7 +116,19 @@ def build(result: dict[str, Any], main_size: int) -> dict[str, Any]:
     worker = max(rss.get("worker process", 0), rss.get("worker master", 0))
     if worker > WORKER_RSS_MB:
         misses.append(f"Celery worker RSS {worker} MB > {WORKER_RSS_MB} MB")
-    return {"endpoints": rows, "floors": floors, "growth": growth, "rss_mb": rss, "misses": misses}
+    pdf = main.get("pdf")
+    if pdf and not pdf["ok"]:
+        misses.append(
+            f"annual report PDF {pdf['seconds_median']:.2f} s > {pdf['target_seconds']:g} s"
+        )
+    return {
+        "endpoints": rows,
+        "floors": floors,
+        "growth": growth,
+        "rss_mb": rss,
+        "pdf": pdf,
+        "misses": misses,
+    }
 
 
 def _table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
@@ -257,6 +269,18 @@ def render(result: dict[str, Any], main_size: int, duration: int) -> str:
             + ", ".join(f"{k} {v}" for k, v in sorted(rss.items()))
             + f" (targets: web worker {WEB_RSS_MB}, Celery worker {WORKER_RSS_MB})",
         ]
+    if summary.get("pdf"):
+        from tests.bench.pdf import render_line
+
+        out += ["", render_line(summary["pdf"])]
+    sweep = result.get("records_sweep")
+    out += [
+        "",
+        sweep["output"]
+        if sweep
+        else "Link sweep over 10,000 due links (target 10 s): not run here; "
+        "`make bench-records` (or BENCH_SWEEP=1 make bench) measures it",
+    ]
     data = [
         f"{int(size):,}: {'reused' if e['data']['reused'] else 'loaded'} "
         f"in {e['data']['seconds']} s"

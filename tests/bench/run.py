@@ -19,7 +19,9 @@ Settings (environment): BENCH_NOTIFICATIONS (50000), BENCH_GROWTH (5000; e.g.
 "5000,200000"; "" for none), BENCH_USERS (20), BENCH_DURATION (60), BENCH_WARMUP (10),
 BENCH_WEB_WORKERS (3), BENCH_WEB_THREADS (1: sync workers), BENCH_THINK (1: think-time
 factor, 0 for none), BENCH_REPEAT (30 timings per page alone), BENCH_SEED (1),
-BENCH_PORT (a free one). See docs/performance.md.
+BENCH_PORT (a free one), BENCH_PDF_REPEAT (3 renders of the annual report PDF; 0 for
+none), BENCH_SWEEP (1: also run the records sweep of ``make bench-records``). See
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ class Config:
     think: str
     repeat: int
     seed: int
+    pdf_repeat: int
+    sweep: bool
 
     @classmethod
     def from_env(cls) -> Config:
@@ -86,6 +90,8 @@ class Config:
             think=think,
             repeat=_int("BENCH_REPEAT", 30, 3),
             seed=_int("BENCH_SEED", 1),
+            pdf_repeat=_int("BENCH_PDF_REPEAT", 3),
+            sweep=os.environ.get("BENCH_SWEEP", "") not in ("", "0"),
         )
 
     @property
@@ -205,6 +211,16 @@ def run_size(
             *([] if main_size else ["--growth-only"]),
         )
         entry["pages"] = json.loads(pages_path.read_text())
+        if main_size and config.pdf_repeat:
+            say(f"Timing the annual report PDF ({config.pdf_repeat} renders)")
+            pdf_path = logs / "pdf.json"
+            _python(
+                env,
+                *("-m", "tests.bench.pdf", "--repeat", str(config.pdf_repeat)),
+                *("--out", str(pdf_path)),
+                log=logs / "pdf.log",
+            )
+            entry["pdf"] = json.loads(pdf_path.read_text())
     finally:
         processes.stop()
     return entry
@@ -243,6 +259,15 @@ def load_run(
     return entry
 
 
+def run_sweep(servers: Servers) -> dict[str, Any]:
+    """``make bench-records`` (tests/bench/records_sweep.py), on its own database: its
+    table is kept as printed, with the slowest scenario's seconds."""
+    say("The records sweep over 10,000 due links (make bench-records)")
+    output = _python(servers.env(servers.database_url), "-m", "tests.bench.records_sweep")
+    table = output[output.find("Records sweep") :].strip()
+    return {"output": table}
+
+
 def main() -> int:
     config = Config.from_env()
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -269,6 +294,8 @@ def main() -> int:
                 if main_size:
                     raise
                 say(f"No growth figures at {size:,} notifications: {exc}")
+        if config.sweep:
+            result["records_sweep"] = run_sweep(servers)
         result["summary"] = report.build(result, config.notifications)
         print(report.render(result, config.notifications, config.duration))
         out = BENCH_VAR / f"{stamp}.json"

@@ -26,6 +26,8 @@ module in this package is loaded):
 - ``page``: a read-heavy page timed alone (p50/p95 without load), with its SQL floor (the
   same queries through a raw cursor) and, with ``growth=True``, at every data size.
   ``ratio_target``: the most page/floor may be (3 for dashboards and KPI pages).
+  ``needs``: a sample the person timed must have (a reviewer with reviews, say): the first
+  person of the role who has it is taken.
 - ``ROLE_USERS``: how many of the virtual users play each role (``None``: the public).
   Roles with no journey get no users; the rest are shared out in these proportions.
 """
@@ -87,6 +89,7 @@ class Page:
     requires: tuple[str, ...]
     growth: bool
     ratio_target: float | None
+    needs: str | None = None  # a sample the timed person must have (not empty)
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,11 @@ def page(
     requires: tuple[str, ...] = (),
     growth: bool = False,
     ratio_target: float | None = None,
+    needs: str | None = None,
 ) -> None:
-    PAGES.append(Page(name, _role(role), path, tuple(requires) or (name,), growth, ratio_target))
+    PAGES.append(
+        Page(name, _role(role), path, tuple(requires) or (name,), growth, ratio_target, needs)
+    )
 
 
 def sample(name: str, *, role: Any) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
