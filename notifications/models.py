@@ -46,6 +46,33 @@ def normalise_name(*parts: str) -> str:
     return re.sub(r"[^a-z]", "", decomposed.encode("ascii", "ignore").decode().lower())
 
 
+def search_condition(text: str, prefix: str = "") -> models.Q | None:
+    """The search of notifications by reference, NHS number (spaces and dashes ignored) or
+    name, as a condition on the fields under ``prefix`` ("notification__" from a case), so
+    a search of an ICB's cases reads only that ICB's notifications. None: no search."""
+    text = (text or "").strip()
+    if not text:
+        return None
+
+    def q(**lookup: Any) -> models.Q:
+        return models.Q(**{prefix + name: value for name, value in lookup.items()})
+
+    digits = re.sub(r"[\s-]", "", text)
+    if digits.isdigit():
+        return q(nhs_number=digits) | q(reference__icontains=digits)
+    condition = q(reference__iexact=text) | q(reference__icontains=text)
+    for word in text.split():
+        condition |= (
+            q(given_name__icontains=word)
+            | q(family_name__icontains=word)
+            | q(other_names__icontains=word)
+        )
+    key = normalise_name(text)
+    if key:
+        condition |= q(name_key__contains=key)
+    return condition
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def visible_to(self, user: Any) -> NotificationQuerySet:
         """LAC and administrators: their ICB's notifications. Regional coordinators: the
@@ -73,23 +100,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
     def search(self, text: str) -> NotificationQuerySet:
         """By reference, NHS number (spaces and dashes ignored) or name."""
-        text = (text or "").strip()
-        if not text:
-            return self
-        digits = re.sub(r"[\s-]", "", text)
-        if digits.isdigit():
-            return self.filter(models.Q(nhs_number=digits) | models.Q(reference__icontains=digits))
-        condition = models.Q(reference__iexact=text) | models.Q(reference__icontains=text)
-        for word in text.split():
-            condition |= (
-                models.Q(given_name__icontains=word)
-                | models.Q(family_name__icontains=word)
-                | models.Q(other_names__icontains=word)
-            )
-        key = normalise_name(text)
-        if key:
-            condition |= models.Q(name_key__contains=key)
-        return self.filter(condition)
+        condition = search_condition(text)
+        return self if condition is None else self.filter(condition)
 
     def duplicate_candidates(self, notification: Notification) -> NotificationQuerySet:
         """Other notifications that may be the same death, for the LAC to choose from."""

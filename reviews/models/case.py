@@ -76,7 +76,13 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
-        indexes = [models.Index(fields=["icb", "status"])]
+        # The dashboard's counts per queue and its "completed this year" read an ICB's
+        # cases by status from this index alone (the id included), not the case rows.
+        indexes = [
+            models.Index(
+                fields=["icb", "status"], include=["id"], name="reviews_case_icb_status_idx"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=CaseStatus.values), name="case_status_valid"
@@ -93,6 +99,15 @@ class Case(models.Model):
 
 class CaseStatusChange(StatusChangeBase):
     subject = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChangeBase.Meta):
+        # "Completed this year" (the dashboard) and the KPIs' allocations and completions in
+        # a period read the rows of one kind of change in a date range.
+        indexes = [
+            models.Index(
+                fields=["to_status", "at"], include=["subject"], name="reviews_csc_to_at_idx"
+            )
+        ]
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -200,6 +200,19 @@ class TestFilters:
         page = page_of(lac_client, q=query(person))
         assert person.reference in page and other.reference not in page
 
+    def test_it_reads_only_the_cases_notifications(self, person, icb, other_icb, lac_client):
+        """The name conditions are on the case's join to its notification: no subquery over
+        every ICB's notifications (docs/performance.md), and another ICB's namesake is never
+        listed."""
+        theirs = make_case(
+            other_icb, notification__given_name="Ada", notification__family_name="Testperson"
+        )
+        page = page_of(lac_client, q="Testperson")
+        assert person.reference in page and theirs.reference not in page
+        sql = str(Case.objects.filter(icb=icb).search("Testperson").query)
+        assert 'FROM "notifications_notification"' not in sql
+        assert 'INNER JOIN "notifications_notification"' in sql
+
     def test_it_filters_by_type_and_reviewer(self, today, icb, lac_client, make_user):
         from reviews.tests.factories import ReviewerProfileFactory
 
@@ -269,6 +282,17 @@ class TestFilters:
         page = page_of(lac_client)
         assert "Conflict to check" in page and "a conflict of interest found after" in page
         assert case.reference in page_of(lac_client, queue="flagged")
+        assert Case.objects.filter(icb=icb).queue_counts()["flagged"] == 1
+
+    def test_due_counts_open_cases_near_their_target_only(self, today, icb):
+        near = make_case(icb, days_ago=170)  # 13 days left
+        make_case(icb, days_ago=10)  # 173 days left
+        make_case(icb, days_ago=400, completed=True)  # long past, but completed
+        held = make_case(icb, days_ago=170, on_hold=True)
+        CaseHoldFactory(case=held, started_on=TODAY - datetime.timedelta(days=60), ended_on=None)
+        counts = Case.objects.filter(icb=icb).queue_counts()
+        assert counts["due"] == 1 and counts["open"] == 3
+        assert Case.objects.filter(icb=icb).for_list().in_queue("due").get() == near
 
 
 counter = itertools.count(1)
