@@ -14,7 +14,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 LOCKED_MESSAGE = (
@@ -60,6 +60,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if code == "too_many_login_attempts":
             return ValidationError(locked_message(), code=code)
         return super().validation_error(code, *args)
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        """The password was right: a new session key before the code step, so a key planted
+        in the browser beforehand (session fixation) never holds a half-signed-in login.
+        Django's ``login()`` rotates it again after the code step."""
+        response = super().pre_login(request, user, **kwargs)
+        if response is None:
+            request.session.cycle_key()
+        return response
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False  # staff accounts are created by invitation only
