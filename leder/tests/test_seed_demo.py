@@ -266,3 +266,67 @@ def test_the_demo_story_covers_every_state_through_the_services() -> None:
     assert today - timezone.localdate(signed_off) == datetime.timedelta(days=30)
     opened = completed.history.earliest("history_date").history_date
     assert today - timezone.localdate(opened) > datetime.timedelta(days=150)
+
+
+def test_every_demo_login_can_explore_the_story_without_an_error() -> None:
+    """Each role's pages over the demo story answer without a server error; the LAC sees
+    every page of the demo ICB's cases, meetings and actions."""
+    from django.test import Client
+
+    from governance.models import Action, AgendaItem, Meeting
+    from leder.testing import sign_in_with_mfa
+    from notifications.models import Notification
+    from reviews.models import Case
+
+    seed()
+    references = list(
+        Notification.objects.exclude(icb__isnull=True).values_list("reference", flat=True)
+    )
+    cases = list(Case.objects.values_list("reference", flat=True))
+    urls = ["/", "/notifications/", "/reviews/", "/reviews/mine/", "/reviews/reviewers/"]
+    urls += ["/governance/meetings/", "/governance/actions/", "/governance/kpis/"]
+    urls += ["/governance/reports/"]
+    urls += [f"/notifications/{r}/" for r in references]
+    for reference in cases:
+        urls += [
+            f"/reviews/cases/{reference}/",
+            f"/reviews/cases/{reference}/review/",
+            f"/reviews/cases/{reference}/review/versions/",
+            f"/records/cases/{reference}/",
+        ]
+    for meeting in Meeting.objects.all():
+        urls += [
+            f"/governance/meetings/{meeting.pk}/",
+            f"/governance/meetings/{meeting.pk}/minutes/",
+        ]
+    urls += [f"/governance/meetings/{i.meeting_id}/items/{i.pk}/" for i in AgendaItem.objects.all()]
+    urls += [f"/governance/actions/{pk}/" for pk in Action.objects.values_list("pk", flat=True)]
+    unrouted = Notification.objects.get(icb__isnull=True).reference
+
+    # Each role over the part of the service it works in (the access matrix in
+    # tests/security covers who may see what; this is about the demo's variety).
+    areas = {
+        Role.REVIEWER: ("/reviews/", "/records/"),
+        Role.SENIOR_REVIEWER: ("/reviews/", "/records/"),
+        Role.QA_PANEL_MEMBER: ("/governance/",),
+        Role.GOVERNANCE_MEMBER: ("/governance/",),
+        Role.REGIONAL_COORDINATOR: ("/notifications/",),
+        Role.SYSTEM_ADMINISTRATOR: ("/notifications/", "/reviews/", "/governance/"),
+    }
+    for person in DEMO_PEOPLE:
+        client = sign_in_with_mfa(Client(), User.objects.get(email=person.email))
+        area = areas.get(person.role, ("/",))
+        mine = [u for u in urls if u.startswith(area) or u == "/"]
+        if person.role == Role.SYSTEM_ADMINISTRATOR:
+            mine = [u for u in mine if u.count("/") <= 3]  # the lists
+        for url in mine:
+            response = client.get(url)  # a server error raises here
+            status = response.status_code
+            assert status < 500, (person.role, url, status)
+            if person.role == Role.LAC and url != "/reviews/mine/":
+                # Every page, or a redirect to another page of the service (a review not
+                # started yet shows the case), never to sign in or a refusal.
+                assert status in {200, 302}, (url, status)
+                assert not response.get("Location", "").startswith("/account/"), url
+        if person.role == Role.REGIONAL_COORDINATOR:
+            assert client.get(f"/notifications/{unrouted}/").status_code == 200
