@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.bench.journeys import JOURNEYS, PAGES, ROLE_USERS, SAMPLES, load, missing
+from tests.bench.journeys import JOURNEYS, PAGES, PREFER, ROLE_USERS, SAMPLES, load, missing
 
 PUBLIC_KEY = "public"
 
@@ -65,6 +65,16 @@ def _people(role: str, count: int, rng: random.Random) -> list[Any]:
     seen: set[Any] = set()
     first = [u for u in candidates if not (u.icb_id in seen or seen.add(u.icb_id))]
     ordered = first + [u for u in candidates if u not in first]
+    wanted = SAMPLES.get((PREFER.get(role, ""), role))
+    if wanted is not None and count:
+        # People who have the sample first (looking at a few hundred at most).
+        chosen = []
+        for user in ordered[:300]:
+            if wanted.make(user):
+                chosen.append(user)
+                if len(chosen) == count:
+                    break
+        ordered = chosen + [u for u in ordered if u not in chosen]
     return [ordered[i % len(ordered)] for i in range(count)]
 
 

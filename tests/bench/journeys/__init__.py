@@ -105,6 +105,8 @@ SAMPLES: dict[tuple[str, str | None], Sample] = {}  # (name, role) -> sample
 # Shares of the virtual users per role (None: the public). A feature adding a role's
 # first journey adds the role here.
 ROLE_USERS: dict[str | None, int] = {}
+# role -> a sample the role's virtual users should have (people with it are chosen first).
+PREFER: dict[str, str] = {}
 
 
 def journey(
@@ -140,8 +142,12 @@ def sample(name: str, *, role: Any) -> Callable[[Callable[[Any], Any]], Callable
     return register
 
 
-def users(role: Any, share: int) -> None:
+def users(role: Any, share: int, *, prefer: str | None = None) -> None:
+    """``share`` of the virtual users play ``role``; ``prefer``: a sample they should have
+    (a reviewer with a review open for editing), so their journeys go all the way."""
     ROLE_USERS[_role(role)] = share
+    if prefer and role is not None:
+        PREFER[str(_role(role))] = prefer
 
 
 def _role(role: Any) -> str | None:

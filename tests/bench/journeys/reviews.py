@@ -35,7 +35,7 @@ ABOUT_THE_PERSON = {
     "completed": "yes",
 }
 
-users(Role.REVIEWER, 3)
+users(Role.REVIEWER, 3, prefer="open_reviews")
 users(Role.SENIOR_REVIEWER, 1)
 
 
