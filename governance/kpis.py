@@ -374,18 +374,19 @@ def themes_by_count(scope: Scope) -> Breakdown:
     """Reviews per learning theme, as confirmed by the QA panel in decisions signed off in
     the period (a theme counts once per review)."""
     from governance.models import Decision, MeetingKind
-    from reviews.models import LearningTheme
 
-    decisions = Decision.objects.filter(
-        signed_off_at__gte=scope.start_at,
-        signed_off_at__lt=scope.end_at,
-        item__meeting__kind=MeetingKind.QA_PANEL,
-    ).filter(_in_icb("item__meeting__icb_id", scope))
+    # One join chain from the decisions signed off in the period (an index holds their
+    # agenda items), not every decision ever made: the cost follows the period's decisions.
+    chosen = Decision.themes.through.objects.filter(
+        decision__signed_off_at__gte=scope.start_at,
+        decision__signed_off_at__lt=scope.end_at,
+        decision__item__meeting__kind=MeetingKind.QA_PANEL,
+    ).filter(_in_icb("decision__item__meeting__icb_id", scope))
     rows = (
-        LearningTheme.objects.filter(decisions__in=decisions)
-        .annotate(n=Count("decisions__item__case", distinct=True))
-        .order_by("-n", "position", "name")
-        .values_list("name", "n")
+        chosen.values("learningtheme_id", "learningtheme__name", "learningtheme__position")
+        .annotate(n=Count("decision__item__case_id", distinct=True))
+        .order_by("-n", "learningtheme__position", "learningtheme__name")
+        .values_list("learningtheme__name", "n")
     )
     return Breakdown("themes", "Learning themes", [Row(name, n) for name, n in rows])
 

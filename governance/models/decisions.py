@@ -62,6 +62,15 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+        # The KPIs' learning themes read the decisions signed off in a period with their
+        # agenda item (to find the ICB) from this index alone, not the decision rows.
+        indexes = [
+            models.Index(
+                fields=["signed_off_at"],
+                include=["item", "id"],
+                name="governance_dec_signed_item_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(outcome__in=Outcome.values), name="decision_outcome_valid"

@@ -76,11 +76,14 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
-        # The dashboard's counts per queue and its "completed this year" read an ICB's
-        # cases by status from this index alone (the id included), not the case rows.
+        # The dashboard's counts per queue and "completed this year", and the KPIs' joins
+        # from status changes to an ICB's cases and their notifications, read the ICB's
+        # cases from this index alone (id and notification included), not the case rows.
         indexes = [
             models.Index(
-                fields=["icb", "status"], include=["id"], name="reviews_case_icb_status_idx"
+                fields=["icb", "status"],
+                include=["id", "notification"],
+                name="reviews_case_icb_status2_idx",
             )
         ]
         constraints = [
