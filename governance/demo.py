@@ -319,7 +319,7 @@ def seed_governance(
     if not practices:
         say("Governance: skipped (no demo GP practices)")
         return
-    held, agreed = _past_meeting(icb, lac, member, practices)
+    held, agreed = _past_meeting(icb, lac, member, practices) if Clock.available() else (0, 0)
     made, added = _meeting(icb, lac, member, practices[0])
     made += _governance_meeting(icb, lac, users[Role.GOVERNANCE_MEMBER])
     actions = _actions(icb, lac, practices[0]) + agreed

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -254,8 +255,16 @@ class Command(BaseCommand):
                 "(use --force only on a throwaway environment)."
             )
         demo = DemoContext(out=self.stdout)
-        for step in STEPS:
-            with transaction.atomic():
-                step(demo)
+        # The story grants and revokes per-object access hundreds of times: its audit lines
+        # would bury the logins table in `make run`'s output (the grants are in the database).
+        grants_log = logging.getLogger("leder.services.grants")
+        level = grants_log.level
+        grants_log.setLevel(logging.WARNING)
+        try:
+            for step in STEPS:
+                with transaction.atomic():
+                    step(demo)
+        finally:
+            grants_log.setLevel(level)
         if not options["quiet_logins"]:
             self.stdout.write(logins_table())
