@@ -10,7 +10,9 @@ import re
 import unicodedata
 from typing import Any
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -246,6 +248,14 @@ class Notification(models.Model):
             models.Index(fields=["icb", "status", "received_at"]),
             models.Index(fields=["nhs_number"]),
             models.Index(fields=["name_key", "date_of_birth", "date_of_death"]),
+            # The staff search (``search_condition``): trigram indexes for its substring
+            # matches (``UPPER(col) LIKE UPPER('%text%')``), so a search reads the rows that
+            # match, not every notification of the ICB (docs/performance.md).
+            *(
+                GinIndex(OpClass(Upper(name), name="gin_trgm_ops"), name=f"notif_{name}_trgm")
+                for name in ("reference", "given_name", "family_name", "other_names")
+            ),
+            GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="notif_name_key_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
