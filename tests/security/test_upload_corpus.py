@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ from django.utils.module_loading import import_string
 
 from reviews.records.tests.clamd import FakeClamd
 from reviews.records.tests.helpers import multipart
-from tests.security.corpus.build import PNG, Attack, attacks, docx, pdf
+from tests.security.corpus.build import JPEG, JPEG_END, PNG, Attack, attacks, docx, pdf, zip_of
 from tests.security.matrix import ADMIN_PREFIX, Actor
 from tests.security.test_access_matrix import Writes, url_patterns
 
@@ -258,10 +259,21 @@ def test_attack_corpus_is_refused_by_every_upload_endpoint(
     assert refused == len(corpus) * len(ENDPOINTS) and stored == 0
 
 
+XMP = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    b"<rdf:RDF/></x:xmpmeta><?xpacket end='w'?>"
+)
 LEGITIMATE = [
+    # Ordinary files that look a little like the attacks: each must still be accepted.
     ("discharge-summary.pdf", pdf(b"1 0 obj<</Type/Catalog/OpenAction[3 0 R/Fit]>>endobj")),
     ("clinic-letter.docx", docx({"word/media/image1.png": PNG})),
+    (
+        "letter-with-table.docx",
+        docx({"word/embeddings/Sheet1.xlsx": zip_of({"xl/workbook.xml": b"<workbook/>"})}),
+    ),
     ("scan.png", PNG + b"\x00\x00\x00\x00IEND\xaeB`\x82"),
+    ("photo.jpg", JPEG + b"\xff\xe1" + struct.pack(">H", len(XMP) + 2) + XMP + JPEG_END),
+    ("notes.txt", b"BP <140/90 and HbA1c > 48 mmol/mol: <b>not</b> markup we run.\n"),
 ]
 
 
