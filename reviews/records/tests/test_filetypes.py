@@ -8,7 +8,7 @@ import pytest
 
 from reviews.records.filetypes import Refused, detect
 from reviews.records.models import FileType
-from reviews.records.names import has_path, sanitise_name
+from reviews.records.names import has_path, name_problem, sanitise_name
 from reviews.records.tests import factories as f
 
 
@@ -124,3 +124,54 @@ def test_it_shortens_long_names_keeping_the_extension():
 )
 def test_it_spots_names_that_carry_a_path(raw, expected):
     assert has_path(raw) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("Discharge letter (final).pdf", None),
+        ("Zoë's clinic letter.docx", None),
+        ("Письмо.pdf", None),  # a name in another alphabet is fine; its extension is not
+        ("a" * 251 + ".pdf", None),
+        ("../letter.pdf", "folder path"),
+        ("letter.exe\x00.pdf", "control characters"),
+        ("cv\u202egpj.exe", "control characters"),
+        ("let\u200bter.pdf", "control characters"),
+        ("letter.\u0440df", "another alphabet"),
+        ("a" * 252 + ".pdf", "longer than 255"),
+    ],
+)
+def test_it_refuses_names_that_deceive(raw, problem):
+    found = name_problem(raw)
+    assert (found is None) if problem is None else (problem in (found or ""))
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (f.PDF + f.plain_zip(), "hidden inside"),
+        (f.JPEG + b"<html><script>alert(1)</script>", "web page code"),
+        (f.TXT * 2000 + b"<SCRIPT>alert(1)</SCRIPT>", "web page code"),
+        (f.PDF.replace(b"/Catalog", b"/Catalog/OpenAction<</S/JavaScript/JS(x)>>"), "JavaScript"),
+        (f.PDF.replace(b"/Catalog", b"/Catalog/AA<</O<</S/J#61vaScript>>>>"), "JavaScript"),
+        (f.docx(extra={"word/embeddings/x.zip": f.plain_zip()}), "another compressed file"),
+        (f.docx(extra={"word/media/image1.png": f.plain_zip()}), "another compressed file"),
+        (f.DOC[:8] + "EncryptedPackage".encode("utf-16-le"), "password"),
+    ],
+)
+def test_it_refuses_polyglots_active_pdfs_and_nested_archives(data, why):
+    with pytest.raises(Refused) as refused:
+        detect(io.BytesIO(data))
+    assert why in refused.value.reason
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (f.PDF.replace(b"/Catalog", b"/Catalog/OpenAction[3 0 R/Fit]"), FileType.PDF),
+        (f.docx(extra={"word/embeddings/Sheet1.xlsx": f.docx()}), FileType.DOCX),
+        (b"BP <140/90, HbA1c > 48: reviewed.\n", FileType.TXT),
+    ],
+)
+def test_it_still_accepts_files_that_look_a_little_like_those(data, kind):
+    assert detect(io.BytesIO(data)) == kind
