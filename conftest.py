@@ -33,6 +33,28 @@ def _clear_cache() -> None:
         client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _rows_migrations_seed(request: pytest.FixtureRequest) -> None:
+    """Put back the rows a migration seeds (the learning themes) when a test needs the
+    database and they are gone: a ``transaction=True`` test empties every table when it
+    ends, so with ``--reuse-db`` the next run would start without them."""
+    names = {"db", "transactional_db", "_django_db_helper"} & set(request.fixturenames)
+    if not names and request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    import importlib
+
+    from django.apps import apps
+
+    from reviews.models import LearningTheme
+
+    if not LearningTheme.objects.exists():
+        migration = importlib.import_module(
+            "reviews.migrations.0004_review_versions_append_only_and_themes"
+        )
+        migration.seed_themes(apps, None)
+
+
 @pytest.fixture
 def icb(db: None) -> Organisation:
     return ICBFactory(ods_code="QWO", name="NHS West Yorkshire Integrated Care Board")
