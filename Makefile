@@ -65,7 +65,7 @@ seed: migrate
 logins: install
 	@$(BIN)/python -m leder.devstack logins
 
-## bench: the real stack under load with national-scale data; prints the figures (docs/performance.md)
+## bench: the real stack under load with national-scale data, the annual report PDF; prints the figures (docs/performance.md; BENCH_SWEEP=1 adds bench-records)
 bench: install assets
 	$(BIN)/python -m tests.bench
 
