@@ -822,8 +822,9 @@ class ReviewChunk:
 
 @scale_step("reviews", after=("allocations", "holds"))
 def generate_reviews(ctx: ScaleContext) -> dict[str, int]:
-    """Review sections with full answers, episodes, meetings, comments; versions,
-    returns and sign-offs as the statuses imply."""
+    """Sections with full answers, episodes, meetings, comments, versions and sign-offs.
+
+    Versions, QA returns and sign-offs as the case's status moves imply."""
     size = ctx.options.batch_size
     answers = Answers(ctx)
     rows = Rows(
