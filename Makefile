@@ -69,6 +69,12 @@ logins: install
 bench: install assets
 	$(BIN)/python -m tests.bench
 
+.PHONY: screenshots
+## screenshots: run the end-to-end journey and keep its step screenshots for the guides (docs/guide/images)
+screenshots: install assets
+	rm -f docs/guide/images/*.png
+	LEDER_SCREENSHOT_DIR=docs/guide/images $(BIN)/pytest tests/browser/test_end_to_end.py -q
+
 .PHONY: bench-records
 ## bench-records: the records sweep with 10,000 due links (time, queries, peak RSS; ADR 0010)
 bench-records: install

@@ -33,7 +33,11 @@ def nhs_date(value: Any, fmt: str = "j F Y") -> str:
 
 
 def nhs_datetime(value: Any) -> str:
-    return nhs_date(value, "j F Y \\a\\t g:ia") if value else ""
+    """``22 November 2026 at 1:03pm`` (NHS style: "1:03pm", not Django's "1:03 p.m.")."""
+    if not value:
+        return ""
+    text = nhs_date(value, "j F Y \\a\\t g:ia")
+    return text.replace("a.m.", "am").replace("p.m.", "pm")
 
 
 def plural(count: Any, singular: str, many: str | None = None) -> str:
