@@ -107,10 +107,11 @@ class ScaleContext:
         self.rng = random.Random(self.options.seed)  # noqa: S311 - synthetic data
         self.pools = Pools.make(self.options.seed)
         self.today = self.options.as_of or timezone.localdate()
-        # Midday today (UTC), so every generated time is in the past.
+        # The start of the day (UTC): every generated time is in the past, and the same
+        # seed gives the same data all day long (not so with the clock's "now").
         self.now = min(
             timezone.now(),
-            datetime.datetime.combine(self.today, datetime.time(12), tzinfo=datetime.UTC),
+            datetime.datetime.combine(self.today, datetime.time(0), tzinfo=datetime.UTC),
         )
 
     def say(self, message: str) -> None:
