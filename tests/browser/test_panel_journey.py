@@ -190,7 +190,7 @@ def test_a_panel_meeting_from_agenda_to_signed_off_minutes(
     # The KPI dashboard shows the completed review, charts and tables accessible.
     page.goto(f"{base}/governance/kpis/")
     assert heading(page) == "Reports and key performance indicators"
-    expect(page.locator("main")).to_contain_text("of 1 completed")
+    expect(page.locator("main")).to_contain_text("of 1 review completed")
     expect(page.locator("svg.leder-chart").first).to_be_visible()
     axe_check(page)
     shot(page, "panel-06-kpis")
