@@ -385,7 +385,7 @@ def themes_by_count(scope: Scope) -> Breakdown:
     rows = (
         chosen.values("learningtheme_id", "learningtheme__name", "learningtheme__position")
         .annotate(n=Count("decision__item__case_id", distinct=True))
-        .order_by("-n", "learningtheme__position", "learningtheme__name")
+        .order_by("-n", "learningtheme__position", "learningtheme__name")  # type: ignore[misc]
         .values_list("learningtheme__name", "n")
     )
     return Breakdown("themes", "Learning themes", [Row(name, n) for name, n in rows])

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -613,7 +613,7 @@ class Story:
 
         request = self.gp_request(case)
         with self.clock.at(days_ago, 13):
-            uploads = [
+            uploads: list[UploadedFile] = [
                 SimpleUploadedFile(name, _demo_pdf(case.reference, name), "application/pdf")
                 for name in names
             ]

@@ -241,7 +241,10 @@ class CaseQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        condition = Q(reference__icontains=text) | search_condition(text, "notification__")
+        condition = Q(reference__icontains=text)
+        on_notification = search_condition(text, "notification__")
+        if on_notification is not None:
+            condition |= on_notification
         letters = text.replace(".", "").replace(" ", "")
         if 2 <= len(letters) <= 3 and letters.isalpha():
             condition |= Q(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -86,4 +86,5 @@ class RecordEmailQuerySet(models.QuerySet):
         queued_long_ago = Q(enqueued_at__lt=now - grace) | Q(
             enqueued_at__isnull=True, created_at__lt=now - grace
         )
-        return outbox_stuck(self.pending(), now, timeout=timeout, queued_before=queued_long_ago)
+        stuck = outbox_stuck(self.pending(), now, timeout=timeout, queued_before=queued_long_ago)
+        return cast("RecordEmailQuerySet", stuck)
