@@ -61,6 +61,10 @@ def journey(browser, live_server, axe_check, sign_in) -> Any:
 
 @pytest.fixture
 def people(icb: Any, make_user: Any) -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the notification's reference: LDR-YYYY-000001
+        cursor.execute("ALTER SEQUENCE notifications_reference_seq RESTART WITH 1")
     practice = GPPracticeFactory(
         parent_icb=icb,
         name="Kirkgate Surgery",
