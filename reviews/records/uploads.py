@@ -17,11 +17,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParser
+from django.utils.datastructures import MultiValueDict
 from django.utils.encoding import force_str
 
 from reviews.records import conf
@@ -43,6 +45,10 @@ class FileRefused(Exception):
 
 
 class _Parser(MultiPartParser):
+    # Set by ``MultiPartParser.parse`` before it calls the handlers below.
+    _files: MultiValueDict[str, UploadedFile]
+    _encoding: str
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.path_names: list[str] = []
@@ -101,11 +107,15 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def request_totals(request: RecordRequest) -> tuple[int, int, set[str]]:
-    """Files kept on ``request``: how many, how many bytes, and their SHA-256s."""
-    files = request.files.filter(removed_at__isnull=True)
-    totals = files.aggregate(n=Count("pk"), size=Coalesce(Sum("size"), 0))
-    return totals["n"], totals["size"], set(files.values_list("sha256", flat=True))
+Totals = tuple[int, int, set[str]]
+
+
+def request_totals(request: RecordRequest) -> Totals:
+    """Files kept on ``request``: how many, how many bytes, and their SHA-256s (one query)."""
+    totals = request.files.filter(removed_at__isnull=True).aggregate(
+        n=Count("pk"), size=Coalesce(Sum("size"), 0), hashes=ArrayAgg("sha256")
+    )
+    return totals["n"], totals["size"], set(totals["hashes"] or ())
 
 
 def raw_name(upload: UploadedFile) -> str:
@@ -155,8 +165,15 @@ def scan_file(item: CheckedFile) -> None:
 
 
 def check_files(
-    request: RecordRequest, uploads: list[UploadedFile], path_names: list[str]
+    request: RecordRequest,
+    uploads: list[UploadedFile],
+    path_names: list[str],
+    *,
+    totals: Totals | None = None,
 ) -> tuple[list[CheckedFile], list[str]]:
+    """The batch, checked against ``request``'s files (``totals``: its
+    ``request_totals`` if the caller has just read them). One query at most, whatever
+    the number of files; the service checks again under its lock."""
     errors = [
         f"{name} has a folder path in its name: rename the file and try again"
         for name in path_names
@@ -166,7 +183,7 @@ def check_files(
     per_upload, max_files = conf.max_files_per_upload(), conf.max_files()
     if len(uploads) > per_upload:
         return [], [f"Select up to {per_upload} files at a time"]
-    count, size, hashes = request_totals(request)
+    count, size, hashes = totals if totals is not None else request_totals(request)
     if count + len(uploads) > max_files:
         left = max(max_files - count, 0)
         return [], [f"You can send up to {max_files} files for this request: {left} more"]

@@ -72,27 +72,37 @@ def _close(ids: Sequence[int], to: str, by: Any, now: datetime.datetime) -> None
     record_emails_cancel(request_ids=ids, kinds=ORGANISATION_KINDS)
 
 
-@transaction.atomic
 def record_request_transition(
     *, request: RecordRequest, to: str, by: Any, reason: str, also_set: dict[str, Any] | None = None
 ) -> RecordRequest:
-    """Move ``request`` to ``to`` if the table allows it (locks the row)."""
+    """Move ``request`` to ``to`` if the table allows it (locks the row).
+
+    ``transition`` is atomic itself; a closing move also revokes links and cancels emails,
+    so it runs in a block of its own around both (a move that closes nothing does not pay
+    for a second savepoint)."""
     now = timezone.now()
     extra = dict(also_set or {})
-    if to in CLOSING:
-        extra.update({"closed_at": now, "expires_at": None})
-    moved = transition(
+    if to not in CLOSING:
+        return _transition(request, to, by, reason, extra)
+    extra.update({"closed_at": now, "expires_at": None})
+    with transaction.atomic():
+        moved = _transition(request, to, by, reason, extra)
+        _close([moved.pk], to, by, now)
+    return moved
+
+
+def _transition(
+    request: RecordRequest, to: str, by: Any, reason: str, also_set: dict[str, Any]
+) -> RecordRequest:
+    return transition(
         obj=request,
         to=to,
         by=by,
         reason=reason,
         table=RECORD_REQUEST_TRANSITIONS,
         change_model=RecordRequestStatusChange,
-        also_set=extra,
+        also_set=also_set,
     )
-    if to in CLOSING:
-        _close([moved.pk], to, by, now)
-    return moved
 
 
 @transaction.atomic

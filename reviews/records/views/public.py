@@ -149,7 +149,8 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
         return _landing(request, link, token)
 
     per_post = conf.max_files_per_upload() * conf.max_file_bytes() + MULTIPART_MARGIN
-    _, stored, _ = request_totals(link.request)
+    totals = request_totals(link.request)
+    _, stored, _ = totals
     left = max(conf.max_request_bytes() - stored, 0) + MULTIPART_MARGIN
     refused = _too_large(request, min(per_post, left))
     if refused is not None:
@@ -161,7 +162,9 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
     if csrf_refused is not None:
         return csrf_refused
     form = UploadForm(data={})
-    checked, errors = check_files(link.request, request.FILES.getlist("documents"), path_names)
+    checked, errors = check_files(
+        link.request, request.FILES.getlist("documents"), path_names, totals=totals
+    )
     if not errors:
         try:
             record_files_add(link=link, files=checked)
