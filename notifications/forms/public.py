@@ -263,7 +263,12 @@ class PracticeChoiceField(forms.ChoiceField):
     def valid_value(self, value: Any) -> bool:
         if value == UNKNOWN_PRACTICE:
             return True
-        return bool(value) and active_practices().filter(ods_code=str(value)[:12]).exists()
+        code = str(value)[:12]
+        # ODS codes are letters and digits: anything else (a NUL the database would refuse
+        # with an error) is not a practice, without asking.
+        if not (code.isascii() and code.isalnum()):
+            return False
+        return active_practices().filter(ods_code=code).exists()
 
 
 class GPPracticeForm(StepForm):
