@@ -90,7 +90,8 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _practices_for(request: HttpRequest, stored: dict[str, Any]) -> tuple[str, list[Any]]:
-    query = request.GET.get("q", "").strip()[:100]
+    # Printable text only: a NUL would reach the database, which refuses it with an error.
+    query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:100]
     practices: list[Any] = []
     if query:
         practices = list(active_practices().search(query).order_by("name")[:MAX_RESULTS])

@@ -465,3 +465,12 @@ def test_fuzz_every_form(
     assert not tally.failures, f"{len(tally.failures)} endpoints failed:\n" + "\n\n".join(
         tally.failures
     )
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b", "\u202e", "9" * 5000, "%", "_", "'", "\\"])
+def test_the_public_practice_search_takes_any_text(db: None, q: str) -> None:
+    """The one search read from a GET (the public form's GP practice step; staff searches
+    are POSTed, fuzzed above)."""
+    client = Client(raise_request_exception=False)
+    response = client.get(reverse("notify:step", args=["gp-practice"]), {"q": q})
+    assert response.status_code == 200
