@@ -19,17 +19,9 @@ from leder.tests.factories import GPPracticeFactory, OrganisationFactory
 from notifications.tests.factories import NotificationFactory
 from reviews.models import Allocation, Case, CaseStatus
 from reviews.tests.factories import EmploymentFactory, ReviewerProfileFactory
+from tests.browser.steps import click, heading
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def click(page: Any, role: str, name: str, **kw: Any) -> None:
-    with page.expect_navigation():
-        page.get_by_role(role, name=name, **kw).click()
-
-
-def heading(page: Any) -> str:
-    return page.get_by_role("heading", level=1).inner_text()
 
 
 @pytest.fixture

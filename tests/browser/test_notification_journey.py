@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from leder.tests.factories import GPPracticeFactory
 from notifications.models import Notification, NotificationStatus
 from notifications.tests.factories import synthetic_nhs_number
+from tests.browser.steps import heading
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,10 +60,6 @@ def continue_with_keyboard(page: Any) -> None:
 def click_button(page: Any, name: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=name).click()
-
-
-def heading(page: Any) -> str:
-    return page.get_by_role("heading", level=1).inner_text()
 
 
 def test_it_walks_the_form_with_the_keyboard_only(page, live_server, icb, axe_check, shot):

@@ -21,17 +21,9 @@ from governance.tests.factories import panel_member, provider, submitted_case
 from leder.roles import Role
 from leder.testing import sign_in_with_mfa
 from reviews.models import CaseStatus
+from tests.browser.steps import click, heading
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def click(page: Any, role: str, name: str, **kw: Any) -> None:
-    with page.expect_navigation():
-        page.get_by_role(role, name=name, **kw).click()
-
-
-def heading(page: Any) -> str:
-    return page.get_by_role("heading", level=1).inner_text()
 
 
 def become(page: Any, live_server: Any, user: Any) -> None:

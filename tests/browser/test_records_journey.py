@@ -23,17 +23,9 @@ from reviews.records.tests import factories as files
 from reviews.records.tests.factories import TOKEN_RE, deliver_owed
 from reviews.services import case_allocate
 from reviews.tests.factories import CaseFactory, ReviewerProfileFactory
+from tests.browser.steps import click, heading
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def click(page: Any, role: str, name: str, **kw: Any) -> None:
-    with page.expect_navigation():
-        page.get_by_role(role, name=name, **kw).click()
-
-
-def heading(page: Any) -> str:
-    return page.get_by_role("heading", level=1).inner_text()
 
 
 def sign_in_as(page: Any, live_server: Any, user: Any) -> None:

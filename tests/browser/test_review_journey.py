@@ -16,31 +16,9 @@ from leder.roles import Role
 from reviews.models import CaseStatus, LearningTheme, ReviewVersion
 from reviews.services import case_accept, case_allocate
 from reviews.tests.factories import CaseFactory, ReviewerProfileFactory
+from tests.browser.steps import click, date, heading, radio
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def click(page: Any, role: str, name: str, **kw: Any) -> None:
-    with page.expect_navigation():
-        page.get_by_role(role, name=name, **kw).click()
-
-
-def heading(page: Any) -> str:
-    return page.get_by_role("heading", level=1).inner_text()
-
-
-def radio(page: Any, legend: str, answer: str) -> None:
-    # The question's own answers, not those of a follow-up question revealed inside it.
-    group = page.get_by_role("group", name=legend, exact=True)
-    items = group.locator(":scope > .nhsuk-radios > .nhsuk-radios__item")
-    items.get_by_label(answer, exact=True).check()
-
-
-def date(page: Any, legend: str, day: str, month: str, year: str) -> None:
-    group = page.get_by_role("group", name=legend, exact=True)
-    group.get_by_label("Day").fill(day)
-    group.get_by_label("Month").fill(month)
-    group.get_by_label("Year").fill(year)
 
 
 def complete_and_save(page: Any) -> None:
