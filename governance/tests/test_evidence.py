@@ -63,6 +63,20 @@ def test_bad_files_are_refused_with_a_clear_message(action, lac_client, name, da
     assert not ActionEvidence.objects.exists()
 
 
+def test_a_post_larger_than_a_file_may_be_is_refused_before_it_is_read(
+    action, lac_client, settings
+):
+    settings.LEDER_RECORDS_MAX_FILE_MB = 1
+    url = reverse("governance:evidence_upload", kwargs={"pk": action.pk})
+    response = lac_client.post(url, {"file": upload("big.pdf", PDF)}, CONTENT_LENGTH=str(2 * 2**20))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "There is a problem" in page and "The file must be smaller than 1 MB" in page
+    assert not ActionEvidence.objects.exists()
+    # A post within the limit is read as usual.
+    assert post(lac_client, action, upload("audit.pdf", PDF)).status_code == 302
+
+
 def test_the_same_file_twice_is_refused(action, lac_client):
     post(lac_client, action, upload("a.pdf", PDF))
     response = post(lac_client, action, upload("b.pdf", PDF))

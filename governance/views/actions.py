@@ -342,6 +342,9 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     from reviews.records.uploads import parse_upload
 
+    too_large = _evidence_too_large(request, action)
+    if too_large is not None:
+        return too_large
     # Django keeps only the last part of a name with a folder path: the records parser
     # notes such names so they are refused instead.
     path_names = parse_upload(request)
@@ -364,6 +367,25 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{evidence.name} uploaded")
             return HttpResponseRedirect(action_url(action) + "#evidence")
     return _render_detail(request, action, evidence_form=form, status=400)
+
+
+def _evidence_too_large(request: HttpRequest, action: Action) -> HttpResponse | None:
+    """A post bigger than one evidence file can be is refused from its Content-Length,
+    before its body is read (and spooled to disk), as the GP practices' link does."""
+    from django.conf import settings
+
+    limit_mb = settings.LEDER_RECORDS_MAX_FILE_MB
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= limit_mb * 2**20 + 64 * 1024:  # the file, and the form's other fields
+        return None
+    form = EvidenceForm(data={})
+    form.full_clean()
+    form.errors.clear()
+    form.add_error("file", f"The file must be smaller than {limit_mb} MB")
+    return _render_detail(request, action, evidence_form=form, status=413)
 
 
 @login_required
