@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class _Counter:
@@ -49,10 +48,3 @@ class QueryCountMiddleware:
         response["X-Query-Ms"] = f"{counter.seconds * 1000:.2f}"
         response["X-CPU-Ms"] = f"{(time.thread_time() - cpu) * 1000:.2f}"
         return response
-
-
-class LenientManifestStaticFilesStorage(CompressedManifestStaticFilesStorage):
-    """Production's storage, except that a name missing from the manifest gets its
-    unhashed URL instead of an error (see the note in leder/settings/bench.py)."""
-
-    manifest_strict = False

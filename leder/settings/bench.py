@@ -24,14 +24,8 @@ CACHES = cache(REDIS_URL)
 CACHES["default"]["KEY_PREFIX"] = "leder-bench"
 CELERY_BROKER_URL = celery_broker(REDIS_URL)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# templates/base.jinja asks the static manifest for a directory (static("nhsuk/assets")),
-# which the manifest does not hold: under production settings every page is a 500
-# (reported to its owner; docs/performance.md). Until that is fixed the bench lets the
-# manifest fall back to the unhashed name, so the pages can be measured at all.
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "leder.bench_middleware.LenientManifestStaticFilesStorage"},
-}
+# Static files through production's hashed manifest storage, unchanged: every static()
+# of a page must be in the manifest (leder/tests/test_production_static.py).
 
 MIDDLEWARE = ["leder.bench_middleware.QueryCountMiddleware", *MIDDLEWARE]
 NOTIFY_RATE_LIMITS = {
