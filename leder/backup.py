@@ -27,6 +27,8 @@ import argparse
 import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -114,6 +116,37 @@ def _tool_version(tool: str) -> str:
     ).stdout.strip()
 
 
+def _major(version: str) -> int:
+    found = re.search(r"(\d+)", version)
+    return int(found.group(1)) if found else 0
+
+
+def _tool(name: str, database_url: str) -> str:
+    """``pg_dump`` / ``pg_restore`` able to read the server: the first of
+    ``$LEDER_PG_BIN``, the ``PATH`` and the embedded PostgreSQL's own (pgserver, used by
+    ``make run`` and ``make test`` when ``DATABASE_URL`` is unset) whose major version is
+    at least the server's (pg_dump refuses a newer server)."""
+    candidates = []
+    if os.environ.get("LEDER_PG_BIN"):
+        candidates.append(str(Path(os.environ["LEDER_PG_BIN"]) / name))
+    candidates.append(shutil.which(name) or "")
+    try:
+        import pgserver
+
+        candidates.append(str(Path(pgserver.__file__).parent / "pginstall" / "bin" / name))
+    except ImportError:  # the production image has no embedded server
+        pass
+    server = _major(_server_version(database_url))
+    found = [c for c in candidates if c and os.access(c, os.X_OK)]
+    for candidate in found:
+        if _major(_tool_version(candidate).rsplit(" ", 1)[-1]) >= server:
+            return candidate
+    raise BackupError(
+        f"no {name} for PostgreSQL {server} (looked at: {', '.join(found) or 'none found'}); "
+        "install the PostgreSQL client of the server's version or set LEDER_PG_BIN"
+    )
+
+
 def _run(args: list[str]) -> None:
     done = subprocess.run(args, capture_output=True, text=True)  # noqa: S603 - no shell
     if done.returncode != 0:
@@ -135,9 +168,10 @@ def dump(out: Path, *, database_url: str, media_root: Path) -> dict[str, Any]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = _count(cursor)
+            pg_dump = _tool("pg_dump", database_url)
             _run(
                 [
-                    "pg_dump",
+                    pg_dump,
                     "--format=custom",
                     "--no-owner",
                     "--no-acl",
@@ -155,7 +189,7 @@ def dump(out: Path, *, database_url: str, media_root: Path) -> dict[str, Any]:
     manifest = {
         "format": 1,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "pg_dump": _tool_version("pg_dump"),
+        "pg_dump": _tool_version(pg_dump),
         "server_version": _server_version(database_url),
         "tables": counts,
         "rows": sum(counts.values()),
@@ -231,7 +265,7 @@ def restore(
         raise BackupError(f"{media_root} is not empty: restore into a new media directory")
     _run(
         [
-            "pg_restore",
+            _tool("pg_restore", database_url),
             "--no-owner",
             "--no-acl",
             "--exit-on-error",

@@ -29,7 +29,8 @@ pytestmark = [pytest.mark.backup, pytest.mark.django_db(transaction=True)]
 def url_for(name: str) -> str:
     """A libpq URL for database ``name`` on the test server (TCP or the embedded socket)."""
     db = connection.settings_dict
-    query = {"host": db.get("HOST") or "", "port": str(db.get("PORT") or "")}
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or ""  # embedded: a socket dir
+    query = {"host": host, "port": str(db.get("PORT") or "")}
     query.update({"user": db.get("USER") or "", "password": db.get("PASSWORD") or ""})
     params = "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items() if v)
     return f"postgresql:///{quote(name)}" + (f"?{params}" if params else "")
