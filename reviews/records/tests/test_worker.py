@@ -9,12 +9,7 @@ it, runs the sweep, and counts: every request's link delivered exactly once.
 from __future__ import annotations
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 from unittest import mock
@@ -22,67 +17,16 @@ from unittest import mock
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from reviews.records.models import RecordEmail, RecordRequest, RecordRequestStatus
 from reviews.records.services import records_sweep
 from reviews.records.tests.mailbox import delivered
+from reviews.records.tests.worker import Worker
+from reviews.records.tests.worker import wait_for as shared_wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-READY_TIMEOUT = 60
 WAIT = 60
-
-
-class Worker:
-    def __init__(self, mailbox: Path, log: Path, delay: float) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "reviews.records.tests.worker_settings",
-            "LEDER_WORKER_DB_NAME": connection.settings_dict["NAME"],
-            "LEDER_TEST_MAILBOX": str(mailbox),
-            "LEDER_TEST_SEND_DELAY": str(delay),
-        }
-        self.log = log
-        self.log_file = log.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "leder",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "info",
-                "-n",
-                f"records-test-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        start = len(log.read_text()) if log.exists() else 0
-        deadline = time.monotonic() + READY_TIMEOUT
-        while " ready." not in log.read_text()[start:]:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                pytest.fail(f"the worker did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL the worker's process group: no shutdown, no acknowledgements."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-        self.log_file.close()
 
 
 @pytest.fixture
@@ -98,7 +42,13 @@ def workers(transactional_db, tmp_path):
 
     class Workers:
         def start(self, delay: float = 0.0) -> Worker:
-            worker = Worker(mailbox, tmp_path / "worker.log", delay)
+            worker = Worker(
+                settings_module="reviews.records.tests.worker_settings",
+                name="records-test",
+                mailbox=mailbox,
+                log=tmp_path / "worker.log",
+                delay=delay,
+            )
             started.append(worker)
             return worker
 
@@ -111,13 +61,8 @@ def workers(transactional_db, tmp_path):
     app.control.purge()
 
 
-def wait_for(condition, what: str, log: Path, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            tail = log.read_text()[-3000:] if log.exists() else ""
-            pytest.fail(f"timed out waiting for {what}\n{tail}")
-        time.sleep(0.1)
+def wait_for(condition, what: str, log: Path, timeout: float = WAIT) -> None:
+    shared_wait_for(condition, what, log, timeout)
 
 
 def records_mail(mailbox: Path) -> list:
