@@ -19,7 +19,6 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -30,6 +29,7 @@ from leder.models import User
 from leder.roles import Role
 from leder.testing import sign_in_with_mfa
 from leder.tests.factories import totp_code
+from tests.browser.steps import keep_local
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body are still synchronous and safe.
@@ -80,17 +80,7 @@ def external_requests() -> list[str]:
 
 @pytest.fixture
 def page(page: Any, live_server: Any, external_requests: list[str]) -> Iterator[Any]:
-    local = urlparse(live_server.url).hostname
-
-    def route(route: Any) -> None:
-        host = urlparse(route.request.url).hostname
-        if host in {local, "localhost", "127.0.0.1"}:
-            route.continue_()
-        else:
-            external_requests.append(host or "")
-            route.abort()
-
-    page.route("**/*", route)
+    keep_local(page, live_server.url, external_requests)
     page.set_default_timeout(10_000)
     yield page
 

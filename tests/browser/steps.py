@@ -58,7 +58,8 @@ def screenshot_dir() -> Path:
 
 
 def keep_local(context: Any, live_server_url: str, external: list[str]) -> None:
-    """Requests leaving the machine are recorded and aborted (as the ``page`` fixture does)."""
+    """Requests leaving the machine are recorded in ``external`` and aborted (``context``:
+    a Playwright browser context or page; the ``page`` fixture uses it too)."""
     local = urlparse(live_server_url).hostname
 
     def route(route: Any) -> None:
