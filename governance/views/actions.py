@@ -52,6 +52,7 @@ from governance.services.actions import (
 )
 from governance.views.common import organisations_of, service_errors
 from governance.workflow import ACTION_TRANSITIONS
+from leder.lib.http import declared_length
 from leder.lib.workflow import TransitionNotAllowed
 from leder.models import AccessLog, Organisation, User
 from leder.services.access_log import access_record
@@ -375,10 +376,7 @@ def _evidence_too_large(request: HttpRequest, action: Action) -> HttpResponse | 
     from django.conf import settings
 
     limit_mb = settings.LEDER_RECORDS_MAX_FILE_MB
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
+    length = declared_length(request)
     if length <= limit_mb * 2**20 + 64 * 1024:  # the file, and the form's other fields
         return None
     form = EvidenceForm(data={})

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from leder.lib.http import declared_length
 from notifications import wizard
 from notifications.forms.public import (
     STEPS,
@@ -42,10 +43,7 @@ def _problem(request: HttpRequest, status: int, title: str, body: str) -> HttpRe
 
 def _post_guard(request: HttpRequest, scope: str) -> HttpResponse | None:
     """Refuse oversize, too frequent or robot-filled posts, with a clear page."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
+    length = declared_length(request)
     if length > settings.NOTIFY_MAX_POST_BYTES:
         return _problem(
             request,

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leder.lib.http import declared_length
 from reviews.records import conf, ratelimit
 from reviews.records.access import link_for_token
 from reviews.records.forms import FinishForm, PhoneOfferForm, UploadForm
@@ -96,10 +97,7 @@ def _live_link(request: HttpRequest, token: str) -> UploadLink | HttpResponse:
 
 
 def _too_large(request: HttpRequest, limit: int) -> HttpResponse | None:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
+    length = declared_length(request)
     if length <= limit:
         return None
     return _page(
