@@ -26,23 +26,33 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leder.settings.bench")
 django.setup()
 
 from tests.bench.journeys import JOURNEYS, load  # noqa: E402 - after Django is set up
+from tests.bench.report import measured  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
 RESULTS = Path(os.environ["BENCH_RESULTS"])
+# The first WARMUP seconds are not measured: the users start together on cold worker
+# processes; the measured window is the steady state after it (run.py: run_locust).
+WARMUP = float(os.environ.get("BENCH_WARMUP", "0"))
+WARM_MARKER = os.environ.get("BENCH_WARM_MARKER", "")
+MEASURED_FROM = [float("inf")]  # set when the test starts
 THINK = float(os.environ.get("BENCH_THINK", "1"))  # 0: no pauses at all (a stress test)
 PAUSE = (0.3 * THINK, 1.2 * THINK)  # between the pages of a journey, seconds
 WAIT = (1.0 * THINK, 3.0 * THINK)  # between journeys
 CSRF_COOKIE = "csrftoken"
 LOGIN_PATH = re.compile(r"/account/login")
 
-# "GET name" -> times (ms, to the last byte), the server's X-Queries, X-Query-Ms and
-# X-CPU-Ms per request, errors by kind, and the roles that made the requests.
+# "GET name" -> times (ms, to the last byte) and when each request started (seconds
+# since the epoch), the server's X-Queries, X-Query-Ms, X-CPU-Ms and X-Server-Ms per
+# request (NaN where a response lacked them), errors by kind, and the roles that made
+# the requests. Lists are in request order, so index i is one request throughout.
 RECORDED: dict[str, dict[str, Any]] = defaultdict(
     lambda: {
         "times": [],
+        "at": [],
         "queries": [],
         "query_ms": [],
         "cpu_ms": [],
+        "server_ms": [],
         "errors": defaultdict(int),
         "roles": set(),
     }
@@ -79,10 +89,12 @@ class LocustVisit:
         if why:
             entry["errors"][why] += 1
         entry["times"].append(elapsed)
-        if response is not None and "X-Queries" in response.headers:
-            entry["queries"].append(int(response.headers["X-Queries"]))
-            entry["query_ms"].append(float(response.headers.get("X-Query-Ms", 0)))
-            entry["cpu_ms"].append(float(response.headers.get("X-CPU-Ms", 0)))
+        entry["at"].append(round(time.time() - elapsed / 1000, 3))
+        headers = response.headers if response is not None else {}
+        entry["queries"].append(int(headers.get("X-Queries", -1)))
+        for key, header in (("query_ms", "X-Query-Ms"), ("cpu_ms", "X-CPU-Ms")):
+            entry[key].append(float(headers.get(header, "nan")))
+        entry["server_ms"].append(float(headers.get("X-Server-Ms", "nan")))
         if why:
             raise Failed(f"{key}: {why}")
         return response
@@ -182,13 +194,19 @@ for _key, _spec in PLAN["roles"].items():
         globals()[f"Bench_{_key}"] = _user_class(_key, _spec)
 
 
+@events.test_start.add_listener
+def _start_clock(**kwargs: Any) -> None:
+    import gevent
+
+    MEASURED_FROM[0] = time.time() + WARMUP
+
+    def warm() -> None:
+        if WARM_MARKER:
+            Path(WARM_MARKER).touch()
+
+    gevent.spawn_later(WARMUP, warm)
+
+
 @events.test_stop.add_listener
 def _write_results(**kwargs: Any) -> None:
-    RESULTS.write_text(
-        json.dumps(
-            {
-                k: {**v, "errors": dict(v["errors"]), "roles": sorted(v["roles"])}
-                for k, v in RECORDED.items()
-            }
-        )
-    )
+    RESULTS.write_text(json.dumps({k: measured(v, MEASURED_FROM[0]) for k, v in RECORDED.items()}))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -28,11 +29,12 @@ SKIP = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
 def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (``share`` in 0..1)."""
+    """Nearest-rank percentile (``share`` in 0..1): the smallest value with at least
+    ``share`` of the values at or below it (the 19th of 20 for the p95)."""
     if not values:
         return float("nan")
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(round(share * len(ordered), 9))))
     return ordered[rank - 1]
 
 

@@ -33,6 +33,59 @@ def _range(values: list[int]) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
+def measured(entry: dict[str, Any], since: float) -> dict[str, Any]:
+    """One endpoint's record (locustfile.py) with only the requests that started at or
+    after ``since`` (the end of the warm-up). Errors keep counting those of the warm-up:
+    nothing that failed is hidden."""
+    keep = [i for i, at in enumerate(entry["at"]) if at >= since]
+    out = {k: [v[i] for i in keep] if isinstance(v, list) else v for k, v in entry.items()}
+    out["errors"] = dict(entry["errors"])
+    out["roles"] = sorted(entry["roles"])
+    out["warmup_requests"] = len(entry["at"]) - len(keep)
+    return out
+
+
+def _numbers(values: list[float]) -> list[float]:
+    return [v for v in values if not math.isnan(v)]
+
+
+def slowest(load: dict[str, Any], targets: dict[str, int], count: int = 15) -> list[dict[str, Any]]:
+    """The requests over their endpoint's p95 target, slowest first (relative to the
+    target): when each started (seconds into the run), the time the client saw, the time
+    inside Django (X-Server-Ms) and its CPU and SQL, and what else was in flight on the
+    server then (requests of any endpoint whose spans overlap it)."""
+    spans = []
+    for name, entry in load.items():
+        for i, (at, ms) in enumerate(zip(entry.get("at", []), entry["times"], strict=False)):
+            spans.append((at, at + ms / 1000, name, i))
+    if not spans:
+        return []
+    start = min(s[0] for s in spans)
+    over = []
+    for begin, end, name, i in spans:
+        entry = load[name]
+        ms = entry["times"][i]
+        if ms <= targets[name]:
+            continue
+        overlapping = sorted(
+            {other for b, e, other, j in spans if b < end and e > begin and (other, j) != (name, i)}
+        )
+        over.append(
+            {
+                "endpoint": name,
+                "at_s": round(begin - start, 2),
+                "ms": ms,
+                "server_ms": entry.get("server_ms", [math.nan] * (i + 1))[i],
+                "cpu_ms": entry.get("cpu_ms", [math.nan] * (i + 1))[i],
+                "query_ms": entry.get("query_ms", [math.nan] * (i + 1))[i],
+                "in_flight": overlapping,
+                "over": ms / targets[name],
+            }
+        )
+    over.sort(key=lambda r: -r["over"])
+    return over[:count]
+
+
 def endpoints(load: dict[str, Any], duration: int) -> list[dict[str, Any]]:
     rows = []
     for name, entry in sorted(load.items()):
@@ -42,7 +95,8 @@ def endpoints(load: dict[str, Any], duration: int) -> list[dict[str, Any]]:
         target = PUBLIC_P95_MS if public else STAFF_P95_MS
         p95 = percentile(times, 0.95)
         errors = sum(entry["errors"].values())
-        queries = entry["queries"]
+        queries = [q for q in entry["queries"] if q >= 0]
+        server = _numbers(entry.get("server_ms", []))
         misses = []
         if errors:
             misses.append("errors")
@@ -62,8 +116,9 @@ def endpoints(load: dict[str, Any], duration: int) -> list[dict[str, Any]]:
                 "errors": errors,
                 "error_kinds": entry["errors"],
                 "queries": _range(queries),
-                "query_ms_p50": percentile(entry.get("query_ms", []), 0.5),
-                "cpu_ms_p50": percentile(entry.get("cpu_ms", []), 0.5),
+                "query_ms_p50": percentile(_numbers(entry.get("query_ms", [])), 0.5),
+                "cpu_ms_p50": percentile(_numbers(entry.get("cpu_ms", [])), 0.5),
+                "server_p95": percentile(server, 0.95),
                 "target_p95": target,
                 "misses": misses,
             }
@@ -121,8 +176,10 @@ def build(result: dict[str, Any], main_size: int) -> dict[str, Any]:
         misses.append(
             f"annual report PDF {pdf['seconds_median']:.2f} s > {pdf['target_seconds']:g} s"
         )
+    targets = {r["endpoint"]: r["target_p95"] for r in rows}
     return {
         "endpoints": rows,
+        "slowest": slowest(main.get("load", {}), targets),
         "floors": floors,
         "growth": growth,
         "rss_mb": rss,
@@ -171,6 +228,7 @@ def render(result: dict[str, Any], main_size: int, duration: int) -> str:
                 "queries",
                 "SQL ms p50",
                 "CPU ms p50",
+                "in Django p95",
                 "target p95",
                 "ok",
             ],
@@ -186,6 +244,7 @@ def render(result: dict[str, Any], main_size: int, duration: int) -> str:
                     r["queries"],
                     _ms(r["query_ms_p50"]),
                     _ms(r["cpu_ms_p50"]),
+                    _ms(r.get("server_p95", math.nan)),
                     str(r["target_p95"]),
                     "yes" if not r["misses"] else "NO",
                 ]
@@ -213,6 +272,32 @@ def render(result: dict[str, Any], main_size: int, duration: int) -> str:
     for r in summary["endpoints"]:
         for why, count in r["error_kinds"].items():
             out.append(f"  error: {r['endpoint']}: {why} x {count}")
+    slow = summary.get("slowest", [])
+    if slow:
+        out += [
+            "",
+            "Requests over their p95 target, slowest first: the time the client saw, the "
+            "time inside Django (the rest was waiting for a worker, the network or the "
+            "client), and what else was in flight",
+            _table(
+                ["endpoint", "at s", "ms", "in Django", "CPU", "SQL", "in flight"],
+                [
+                    [
+                        r["endpoint"],
+                        f"{r['at_s']:.1f}",
+                        _ms(r["ms"]),
+                        _ms(r["server_ms"]),
+                        _ms(r["cpu_ms"]),
+                        _ms(r["query_ms"]),
+                        f"{len(r['in_flight'])}: "
+                        + ", ".join(r["in_flight"][:4])
+                        + (" ..." if len(r["in_flight"]) > 4 else ""),
+                    ]
+                    for r in slow
+                ],
+                left=1,
+            ),
+        ]
     out += [
         "",
         "Pages alone, and their SQL floors (the same statements through a raw cursor)",

@@ -7,10 +7,10 @@
 2. for each data size (``BENCH_NOTIFICATIONS``, then the ``BENCH_GROWTH`` sizes) a
    database of its own, migrated and loaded with ``seed_scale --reuse`` (kept between runs);
 3. at the main size: gunicorn and a Celery worker with ``leder.settings.bench``, a signed-in
-   session per virtual user, a warm-up, then locust headless for ``BENCH_DURATION`` seconds
-   with ``BENCH_USERS`` users on their roles' journeys (tests/bench/journeys/), sampling the
-   peak RSS of the web and worker processes; then each read-heavy page alone and its SQL
-   floor;
+   session per virtual user, then one locust headless run of ``BENCH_USERS`` users on their
+   roles' journeys (tests/bench/journeys/): ``BENCH_WARMUP`` seconds not counted, then
+   ``BENCH_DURATION`` seconds measured, sampling the peak RSS of the web and worker
+   processes; then each read-heavy page alone and its SQL floor;
 4. at the other sizes: the growth pages alone;
 5. prints the tables and writes everything to ``var/bench/<timestamp>.json``; stops all it
    started.
@@ -33,6 +33,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,9 +139,29 @@ def load_data(env: dict[str, str], size: int, config: Config, logs: Path) -> dic
 
 
 def run_locust(
-    env: dict[str, str], plan_path: Path, results: Path, base_url: str, users: int, seconds: int
+    env: dict[str, str],
+    plan_path: Path,
+    results: Path,
+    base_url: str,
+    users: int,
+    seconds: int,
+    warmup: int = 0,
+    on_warm: Callable[[], None] | None = None,
 ) -> None:
-    env = {**env, "BENCH_PLAN": str(plan_path), "BENCH_RESULTS": str(results)}
+    """One locust run of ``warmup + seconds``: the users start together and run on from
+    the warm-up into the measured window without a pause, so the figures are the steady
+    state, not 20 people clicking at the same instant on cold worker processes. Requests
+    made in the warm-up are left out of ``results`` (locustfile.py); ``on_warm`` is called
+    when the measured window starts (the locustfile touches a marker file then)."""
+    marker = results.with_suffix(".warm")
+    marker.unlink(missing_ok=True)
+    env = {
+        **env,
+        "BENCH_PLAN": str(plan_path),
+        "BENCH_RESULTS": str(results),
+        "BENCH_WARMUP": str(warmup),
+        "BENCH_WARM_MARKER": str(marker),
+    }
     command = [
         "-m",
         "locust",
@@ -152,7 +173,7 @@ def run_locust(
         "--spawn-rate",
         str(max(1, users)),
         "--run-time",
-        f"{seconds}s",
+        f"{warmup + seconds}s",
         "--host",
         base_url,
         "--stop-timeout",
@@ -163,7 +184,26 @@ def run_locust(
         "--exit-code-on-error",
         "0",
     ]
-    _python(env, *command, log=results.parent / "locust.log")
+    log = results.parent / "locust.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a") as out:
+        out.write(f"$ python {' '.join(command)}\n")
+        out.flush()
+        process = subprocess.Popen(
+            [sys.executable, *command], cwd=BASE_DIR, env=env, stdout=out, stderr=out
+        )
+        warm = False
+        while process.poll() is None:
+            if not warm and marker.exists():
+                warm = True
+                if on_warm is not None:
+                    on_warm()
+            time.sleep(0.05)
+    if process.returncode != 0:
+        sys.stderr.write(log.read_text()[-3000:])
+        raise SystemExit(f"locust failed (exit {process.returncode}): see {log}")
+    if not warm:
+        raise SystemExit(f"locust never reached the measured window: see {log}")
 
 
 def run_size(
@@ -241,17 +281,13 @@ def load_run(
         )
     load_env = {**env, "BENCH_THINK": config.think}
     with PeakRSS(processes) as rss:
-        if config.warmup:
-            say(f"Warming up for {config.warmup} s")
-            run_locust(
-                load_env, plan_path, logs / "warmup.json", processes.base_url, config.users,
-                config.warmup,
-            )  # fmt: skip
-        say(f"Load: {config.users} users for {config.duration} s")
-        rss.mark()
+        say(
+            f"Load: {config.users} users, {config.warmup} s warm-up then "
+            f"{config.duration} s measured"
+        )
         run_locust(
             load_env, plan_path, logs / "load.json", processes.base_url, config.users,
-            config.duration,
+            config.duration, config.warmup, on_warm=rss.mark,
         )  # fmt: skip
         entry["cpu"] = rss.cpu_since_mark()
     entry["rss"] = rss.peak
