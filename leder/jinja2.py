@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from leder.forms.render import error_summary_items, field_params
+from leder.lib.table import render_table
 from leder.navigation import navigation_for
 
 
@@ -63,6 +64,7 @@ def environment(**options: Any) -> Environment:
             "field": field_params,
             "error_summary_items": error_summary_items,
             "navigation_for": navigation_for,
+            "nhs_table": render_table,
             "service_name": settings.SERVICE_NAME,
             "now": timezone.now,
         }
