@@ -12,7 +12,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
@@ -204,15 +214,15 @@ class CaseQuerySet(models.QuerySet):
 
     def with_allocation(self) -> CaseQuerySet:
         """Annotate the active allocation: reviewer and senior reviewer names, and whether
-        the reviewer accepted."""
-        from reviews.models import Allocation
-
-        active = Allocation.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+        the reviewer accepted. One LEFT JOIN to the case's active allocation (at most one:
+        a unique constraint), cheaper to build and run than a subquery per value."""
+        active = FilteredRelation("allocations", condition=Q(allocations__ended_at__isnull=True))
         return self.annotate(
-            active_reviewer_id=Subquery(active.values("reviewer_id")[:1]),
-            reviewer_name=Subquery(active.values("reviewer__full_name")[:1]),
-            senior_reviewer_name=Subquery(active.values("senior_reviewer__full_name")[:1]),
-            accepted_at=Subquery(active.values("accepted_at")[:1]),
+            active_allocation=active,
+            active_reviewer_id=F("active_allocation__reviewer_id"),
+            reviewer_name=F("active_allocation__reviewer__full_name"),
+            senior_reviewer_name=F("active_allocation__senior_reviewer__full_name"),
+            accepted_at=F("active_allocation__accepted_at"),
         )
 
     def for_list(self, today: datetime.date | None = None) -> CaseQuerySet:

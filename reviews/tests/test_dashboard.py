@@ -117,6 +117,49 @@ class TestQueues:
         page = page_of(lac_client, queue=queue)
         assert inside.reference in page and outside.reference not in page
 
+    def test_a_whole_queue_is_counted_once(self, today, icb, lac_client, make_user):
+        """The page of a whole queue takes its size from the queue counts (the same
+        condition), so it sends no second count; a filtered list counts itself."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from reviews.tests.factories import ReviewerProfileFactory
+
+        reviewer = ReviewerProfileFactory(icb=icb).user
+        for trait in ("allocated", "in_progress", "on_hold", "awaiting_qa", "returned"):
+            make_case(icb, **{trait: True})
+        make_case(icb), make_case(icb, days_ago=170), make_case(icb, opted_out=True)
+        allocated = make_case(icb)
+        case_allocate(
+            case=allocated,
+            reviewer=reviewer,
+            review_type="initial",
+            review_type_reason="x",
+            by=make_user(Role.LAC),
+        )
+        completed = make_case(icb, completed=True)
+        CaseStatusChange.objects.create(
+            subject=completed, from_status="awaiting_qa", to_status="completed"
+        )
+
+        def case_counts(sql: list[dict]) -> int:
+            return sum(
+                q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "reviews_case"')
+                for q in sql
+            )
+
+        for queue in Case.objects.filter(icb=icb).queue_counts():
+            expected = Case.objects.filter(icb=icb).for_list().in_queue(queue).count()
+            with CaptureQueriesContext(connection) as captured:
+                page = page_of(lac_client, queue=queue)
+            noun = "case" if expected == 1 else "cases"
+            assert f"<p>{expected} {noun}." in page, queue
+            assert case_counts(captured.captured_queries) == 0, queue
+        with CaptureQueriesContext(connection) as captured:
+            page = page_of(lac_client, queue="allocated", reviewer=reviewer.pk)
+        assert "<p>1 case." in page
+        assert case_counts(captured.captured_queries) == 1
+
     def test_it_shows_open_cases_by_default(self, today, icb, lac_client):
         open_case, closed = make_case(icb), make_case(icb, opted_out=True)
         page = page_of(lac_client)

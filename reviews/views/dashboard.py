@@ -56,9 +56,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         listed = listed.filter(review_type="")
     elif review_type:
         listed = listed.filter(review_type=review_type)
-    listed = listed.with_reviewer(filters.value("reviewer", None)).search(filters.value("q"))
+    reviewer = filters.value("reviewer", None)
+    listed = listed.with_reviewer(reviewer).search(filters.value("q"))
     listed = listed.sorted_by(filters.value("sort", "target"))
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(listed, PAGE_SIZE)
+    if queue in counts and not (review_type or reviewer or (filters.value("q") or "").strip()):
+        # A whole queue: its size is already counted (the same condition), so the page
+        # does not count it again.
+        paginator.count = counts[queue]  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/dashboard.jinja",
