@@ -1,7 +1,8 @@
 """Who may see and act on cases and the reviewer directory: the accessors and checks.
 
 Views get a case only through :func:`get_case_for_user` (404 for anyone outside its ICB
-without a grant), lists only through :func:`cases_for_user`, and a reviewer profile only
+without a grant), lists only through :func:`cases_for_user` (or its narrower forms
+:func:`icb_cases_for_user` and :func:`cases_granted_to`), and a reviewer profile only
 through :func:`get_profile_for_user`.
 """
 
@@ -29,6 +30,23 @@ REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.SENIOR_REVIEWER})
 def cases_for_user(user: Any) -> CaseQuerySet:
     """Every case ``user`` may see: their ICB's (LAC, administrator) or granted to them."""
     return Case.objects.visible_to(user)
+
+
+def icb_cases_for_user(user: Any, icb_id: int) -> CaseQuerySet:
+    """The cases of one ICB that ``user`` may see: ``cases_for_user(user)`` of that ICB,
+    as a simpler query where it can be (every statement of the dashboard reads it): a LAC
+    or administrator of that ICB sees all of its cases, so their grants add nothing."""
+    if user.icb_id == icb_id and user.has_role(*ICB_WIDE_ROLES):
+        return Case.objects.filter(icb_id=icb_id)
+    return cases_for_user(user).filter(icb_id=icb_id)
+
+
+def cases_granted_to(user: Any) -> CaseQuerySet:
+    """The cases ``user`` reviews or supports now: ``cases_for_user(user)`` narrowed to
+    their grants, as one condition (every granted case is one they may see)."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return Case.objects.granted_to(user)
 
 
 def get_case_for_user(user: Any, reference: str) -> Case:

@@ -54,3 +54,49 @@ def test_it_shows_cases_to_the_lac_and_administrator_of_their_icb_only(make_user
     for role in (Role.REVIEWER, Role.REGIONAL_COORDINATOR, Role.SYSTEM_ADMINISTRATOR):
         assert not Case.objects.visible_to(make_user(role)).exists()
     assert list(Case.objects.awaiting_allocation().order_by("pk")) == [mine, theirs]
+
+
+def test_the_narrower_accessors_give_what_cases_for_user_gives(make_user, icb, other_icb):
+    """``icb_cases_for_user`` and ``cases_granted_to`` are simpler queries for the
+    dashboard and "My reviews": the same cases as ``cases_for_user`` narrowed, for every
+    kind of person, a LAC who also reviews in another ICB included."""
+    from django.contrib.auth.models import AnonymousUser
+    from guardian.shortcuts import assign_perm
+
+    from reviews.access import cases_for_user, cases_granted_to, icb_cases_for_user
+
+    cases = {
+        (org.pk, n): case_open(notification=NotificationFactory(icb=org, eligible=True), by=None)
+        for org in (icb, other_icb)
+        for n in range(3)
+    }
+    lac_who_reviews = make_user(Role.LAC, Role.REVIEWER)
+    reviewer = make_user(Role.REVIEWER)
+    senior = make_user(Role.SENIOR_REVIEWER, icb=other_icb)
+    assign_perm("reviews.review_case", lac_who_reviews, cases[other_icb.pk, 0])
+    assign_perm("reviews.review_case", reviewer, cases[icb.pk, 1])
+    assign_perm("reviews.review_case", reviewer, cases[other_icb.pk, 2])
+    assign_perm("reviews.supervise_case", senior, cases[icb.pk, 1])
+    assign_perm("reviews.view_case", reviewer, cases[icb.pk, 2])  # not a case grant
+    people = [
+        make_user(Role.LAC),
+        make_user(Role.ADMINISTRATOR),
+        make_user(Role.LAC, icb=other_icb),
+        lac_who_reviews,
+        reviewer,
+        senior,
+        make_user(Role.QA_PANEL_MEMBER),
+        make_user(Role.REGIONAL_COORDINATOR),
+        AnonymousUser(),
+    ]
+    for person in people:
+        visible = cases_for_user(person)
+        for org in (icb, other_icb):
+            if not getattr(person, "is_authenticated", False):
+                break
+            assert set(icb_cases_for_user(person, org.pk)) == set(visible.filter(icb=org))
+        granted = set(visible.granted_to(person)) if person.is_authenticated else set()
+        assert set(cases_granted_to(person)) == granted
+    assert set(icb_cases_for_user(lac_who_reviews, other_icb.pk)) == {cases[other_icb.pk, 0]}
+    assert set(cases_granted_to(reviewer)) == {cases[icb.pk, 1], cases[other_icb.pk, 2]}
+    assert len(set(icb_cases_for_user(people[0], icb.pk))) == 3

@@ -1,6 +1,7 @@
 """The LAC's dashboard (queues, counts, the case list) and the reviewer's "My reviews".
 
-Every read goes through ``cases_for_user``; counts and the page of cases together cost a
+Every read goes through ``cases_for_user`` (as ``icb_cases_for_user`` and
+``cases_granted_to``); counts and the page of cases together cost a
 fixed number of queries however many cases the ICB has.
 """
 
@@ -15,7 +16,12 @@ from django.views.decorators.http import require_GET
 from leder.auth.decorators import roles_required
 from leder.lib.search import private_search
 from notifications.access import notifications_for_user
-from reviews.access import REVIEWER_ROLES, cases_for_user, permission_required
+from reviews.access import (
+    REVIEWER_ROLES,
+    cases_granted_to,
+    icb_cases_for_user,
+    permission_required,
+)
 from reviews.directory import reviewers_in_icb
 from reviews.forms.dashboard import QUEUE_LABELS, DashboardFilterForm
 from reviews.querysets import DUE_SOON_DAYS
@@ -45,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     reviewers = list(reviewers_in_icb(icb_id).values_list("pk", "full_name"))
     filters = DashboardFilterForm(request.GET or None, reviewers=reviewers)
-    cases = cases_for_user(user).filter(icb_id=icb_id)
+    cases = icb_cases_for_user(user, icb_id)
     counts = cases.queue_counts()
     to_screen = notifications_for_user(user).to_screen().count()
 
@@ -87,7 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_reviews(request: HttpRequest) -> HttpResponse:
     user = request.user
-    cases = cases_for_user(user).granted_to(user).for_list().sorted_by("target")
+    cases = cases_granted_to(user).for_list().sorted_by("target")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
