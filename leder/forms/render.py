@@ -16,14 +16,6 @@ from django.forms.boundfield import BoundField
 
 from leder.forms.fields import CharacterCountTextarea, DateInputWidget
 
-_INPUT_TYPES = {
-    forms.EmailInput: "email",
-    forms.NumberInput: "text",  # the service manual avoids type=number
-    forms.URLInput: "url",
-    forms.PasswordInput: "password",
-    forms.TextInput: "text",
-}
-
 
 def widget_kind(bf: BoundField) -> str:
     widget = bf.field.widget
@@ -79,14 +71,19 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
         "name": bf.html_name,
         "hint": {"text": hint} if hint else None,
         "errorMessage": {"text": error} if error else None,
-        # autocomplete and inputmode are macro parameters: never repeat them as attributes;
-        # a character count shows its limit instead of the browser enforcing maxlength.
+        # autocomplete, inputmode, type and rows are macro parameters: never repeat them as
+        # attributes (a browser keeps the first of two: type="text" ... type="tel" was a
+        # text box); a character count shows its limit instead of the browser enforcing
+        # maxlength.
         "attributes": {
             k: v
             for k, v in widget.attrs.items()
-            if k not in {"class", "autocomplete", "inputmode", "maxlength"}
+            if k not in {"class", "autocomplete", "inputmode", "maxlength", "type", "rows"}
         },
     }
+    if kind in {"input", "select", "textarea", "character_count"} and widget.attrs.get("class"):
+        # The widget's own classes (a fixed width: nhsuk-input--width-10) go on the control.
+        params["classes"] = widget.attrs["class"]
     if kind in {"radios", "checkboxes", "date"}:
         params["fieldset"] = {
             "legend": {
@@ -104,9 +101,10 @@ def field_params(bf: BoundField, **overrides: Any) -> dict[str, Any]:
             "isPageHeading": is_heading,
         }
     if kind in {"input"}:
-        params["type"] = next(
-            (t for cls, t in _INPUT_TYPES.items() if isinstance(widget, cls)), "text"
-        )
+        # The widget's type (``TextInput(attrs={"type": "tel"})`` sets ``input_type``),
+        # but never type=number, which the service manual avoids.
+        input_type = getattr(widget, "input_type", None) or "text"
+        params["type"] = "text" if input_type == "number" else input_type
         value = bf.value()
         params["value"] = "" if value is None or kind == "password" else value
         if params["type"] == "password":

@@ -391,7 +391,7 @@ def test_field_params_builds_only_what_the_plain_macros_read():
         "checkboxes": {"value", "text", "checked", "hint", "conditional"},
         "date": {"id", "name", "label", "value", "classes"},
     }
-    common = {"kind", "id", "name", "hint", "errorMessage", "attributes"}
+    common = {"kind", "id", "name", "hint", "errorMessage", "attributes", "classes"}
     seen = set()
     for state in STATES.values():
         form = state()

@@ -127,3 +127,48 @@ def test_it_renders_fields_as_nhs_components_with_errors_and_reveals():
     assert "nhsuk-date-input" in html
     assert "nhsuk-radios__conditional" in html and "Revealed" in html
     assert 'value="yes" checked' in html
+
+
+def test_a_widgets_own_class_goes_on_the_control():
+    """A fixed width set on the widget (``attrs={"class": "nhsuk-input--width-10"}``) is
+    kept: it was once dropped with the other attributes the macros set themselves."""
+    from django.template import engines
+
+    class Sized(forms.Form):
+        code = forms.CharField(widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}))
+        size = forms.ChoiceField(
+            choices=[("a", "A")], widget=forms.Select(attrs={"class": "leder-narrow"})
+        )
+        plain = forms.CharField()
+
+    form = Sized()
+    template = engines["jinja2"].env.from_string(
+        '{% from "components/forms.jinja" import form_field %}{{ form_field(f) }}'
+    )
+    code = template.render(f=form["code"])
+    assert 'class="nhsuk-input nhsuk-input--width-10"' in code
+    assert 'class="nhsuk-select leder-narrow"' in template.render(f=form["size"])
+    assert 'class="nhsuk-input"' in template.render(f=form["plain"])
+    assert field_params(form["code"], classes="nhsuk-input--width-5")["classes"] == (
+        "nhsuk-input--width-5"  # a template's own override still wins
+    )
+
+
+def test_type_and_rows_from_the_widget_are_written_once():
+    """A browser keeps the first of two attributes of one name: ``type="text" ...
+    type="tel"`` was a text box without the phone keypad."""
+    import re
+
+    from django.template import engines
+
+    class Contact(forms.Form):
+        phone = forms.CharField(widget=forms.TextInput(attrs={"type": "tel"}))
+        notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    template = engines["jinja2"].env.from_string(
+        '{% from "components/forms.jinja" import form_field %}{{ form_field(f) }}'
+    )
+    phone = template.render(f=Contact()["phone"])
+    assert re.findall(r'\btype="[^"]*"', phone) == ['type="tel"']
+    notes = template.render(f=Contact()["notes"])
+    assert re.findall(r'\brows="[^"]*"', notes) == ['rows="3"']
