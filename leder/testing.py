@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -82,3 +83,13 @@ def search_url(client: Client, url: str, params: dict[str, Any]) -> str:
     leaked = SENSITIVE & parse_qs(urlsplit(location).query).keys()
     assert not leaked, f"typed search text is in the URL: {location}"
     return location
+
+
+def squeeze_html(html: str) -> str:
+    """Markup with the whitespace between and inside tags squeezed out, which does not
+    matter to the browser here: for comparing our plain-markup components with the NHS.UK
+    frontend's macros (ADR 0014)."""
+    html = re.sub(r"\s+", " ", html)
+    html = re.sub(r">\s+", ">", html)
+    html = re.sub(r"\s+<", "<", html)
+    return re.sub(r"\s+>", ">", html).strip()

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from leder.forms import render
 from leder.forms.fields import CharacterCountTextarea, NHSDateField
 from leder.forms.render import field_params, widget_kind
+from leder.testing import squeeze_html as squeeze
 
 # The frontend's own macros, given field()'s parameters as forms.jinja used to.
 NHS = """
@@ -45,14 +46,6 @@ EVIL = "<script>O'Brien & co</script>"
 
 def render_template(source: str, bf: forms.BoundField, overrides: dict[str, Any]) -> str:
     return engines["jinja2"].env.from_string(source).render(bf=bf, overrides=overrides)
-
-
-def squeeze(html: str) -> str:
-    """Whitespace between and inside tags does not matter to the browser here."""
-    html = re.sub(r"\s+", " ", html)
-    html = re.sub(r">\s+", ">", html)
-    html = re.sub(r"\s+<", "<", html)
-    return re.sub(r"\s+>", ">", html).strip()
 
 
 def by_the_nhs_macro(html: str) -> bool:

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from leder.navigation import navigation_for
 from leder.roles import Role
+from leder.testing import squeeze_html as squeeze
 
 NHS = '{% from "nhsuk/components/header/macro.jinja" import header %}{{ header(params) }}'
 OURS = '{% from "components/page.jinja" import header %}{{ header(params) }}'
@@ -31,14 +32,6 @@ HOSTILE = "<script>O'Brien & co</script>"
 
 def render(source: str, params: dict[str, Any]) -> str:
     return engines["jinja2"].env.from_string(source).render(params=params)
-
-
-def squeeze(html: str) -> str:
-    """Whitespace between and inside tags does not matter to the browser here."""
-    html = re.sub(r"\s+", " ", html)
-    html = re.sub(r">\s+", ">", html)
-    html = re.sub(r"\s+<", "<", html)
-    return re.sub(r"\s+>", ">", html).strip()
 
 
 class _Tokens(HTMLParser):
