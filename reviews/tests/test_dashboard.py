@@ -144,8 +144,7 @@ class TestQueues:
 
         def case_counts(sql: list[dict]) -> int:
             return sum(
-                q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "reviews_case"')
-                for q in sql
+                q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "reviews_case"') for q in sql
             )
 
         for queue in Case.objects.filter(icb=icb).queue_counts():
