@@ -26,6 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leder.settings.bench")
 django.setup()
 
 from tests.bench.journeys import JOURNEYS, load  # noqa: E402 - after Django is set up
+from tests.bench.measure import landing  # noqa: E402
 from tests.bench.report import measured  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
@@ -107,16 +108,15 @@ class LocustVisit:
         response = self.user.client.get(
             path, params=params or None, name=name, allow_redirects=False
         )
-        location = response.headers.get("Location", "") if response is not None else ""
-        if (
-            expect == 200
-            and response is not None
-            and response.status_code == 302
-            and location.startswith(path.split("?")[0])
-        ):
+        landed = (
+            landing(path, response.status_code, response.headers.get("Location", ""))
+            if expect == 200 and response is not None
+            else None
+        )
+        if landed:
             self._record("GET", f"{name} (redirect)", response, 302, started)
             started = time.perf_counter()
-            response = self.user.client.get(location, name=name, allow_redirects=False)
+            response = self.user.client.get(landed, name=name, allow_redirects=False)
         return self._record("GET", name, response, expect, started)
 
     def post(self, name: str, path: str, data: dict[str, Any], *, expect: int = 302) -> Any:

@@ -67,14 +67,19 @@ def alone(base_url: str, cookie: tuple[str, str] | None, path: str, repeat: int)
     }
 
 
-def _landing(session: Any, base_url: str, path: str) -> str:
-    """The page a GET of ``path`` lands on when it redirects to itself in another form
-    (a search kept out of the URL, ``?q=`` -> ``?s=<token>``); else ``path``."""
-    response = session.get(base_url + path, allow_redirects=False, timeout=60)
-    location = response.headers.get("Location", "")
-    if response.status_code == 302 and location.startswith(path.split("?")[0]):
+def landing(path: str, status: int, location: str) -> str | None:
+    """Where a GET of ``path`` that answered ``status`` and ``location`` lands when it
+    redirects to itself in another form (a search kept out of the URL, ``?q=`` ->
+    ``?s=<token>``); None for any other answer."""
+    if status == 302 and location.startswith(path.split("?")[0]):
         return location
-    return path
+    return None
+
+
+def _landing(session: Any, base_url: str, path: str) -> str:
+    """The page a GET of ``path`` lands on (:func:`landing`), or ``path``."""
+    response = session.get(base_url + path, allow_redirects=False, timeout=60)
+    return landing(path, response.status_code, response.headers.get("Location", "")) or path
 
 
 def capture(user_id: int | None, path: str) -> tuple[int, list[str]]:
@@ -90,8 +95,9 @@ def capture(user_id: int | None, path: str) -> tuple[int, list[str]]:
     if user_id is not None:
         sign_in_with_mfa(client, User.objects.get(pk=user_id))
     first = client.get(path)  # once to warm caches (content types, templates), as the server is
-    if first.status_code == 302 and first["Location"].startswith(path.split("?")[0]):
-        path = first["Location"]  # a search kept out of the URL: the page it lands on
+    landed = landing(path, first.status_code, first.get("Location", ""))
+    if landed:
+        path = landed  # a search kept out of the URL: the page it lands on
         client.get(path)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)

@@ -44,6 +44,7 @@ def main(argv: list[str]) -> int:
     from leder.models import User
     from leder.roles import Role
     from leder.testing import sign_in_with_mfa
+    from tests.bench.measure import landing
 
     client = Client(HTTP_HOST="localhost")
     user = None
@@ -58,8 +59,9 @@ def main(argv: list[str]) -> int:
         sign_in_with_mfa(client, user)
     path = args.path
     response = client.get(path)
-    if response.status_code == 302 and response["Location"].startswith(path.split("?")[0]):
-        path = response["Location"]
+    landed = landing(path, response.status_code, response.get("Location", ""))
+    if landed:
+        path = landed
         response = client.get(path)
     print(f"{path}: HTTP {response.status_code}, {len(response.content):,} bytes", end="")
     print(f", as user {user.pk}" if user else ", signed out")

@@ -45,6 +45,10 @@ def measured(entry: dict[str, Any], since: float) -> dict[str, Any]:
     return out
 
 
+def _nth(values: list[float], i: int) -> float:
+    return values[i] if i < len(values) else math.nan
+
+
 def _numbers(values: list[float]) -> list[float]:
     return [v for v in values if not math.isnan(v)]
 
@@ -75,9 +79,7 @@ def slowest(load: dict[str, Any], targets: dict[str, int], count: int = 15) -> l
                 "endpoint": name,
                 "at_s": round(begin - start, 2),
                 "ms": ms,
-                "server_ms": entry.get("server_ms", [math.nan] * (i + 1))[i],
-                "cpu_ms": entry.get("cpu_ms", [math.nan] * (i + 1))[i],
-                "query_ms": entry.get("query_ms", [math.nan] * (i + 1))[i],
+                **{k: _nth(entry.get(k, []), i) for k in ("server_ms", "cpu_ms", "query_ms")},
                 "in_flight": overlapping,
                 "over": ms / targets[name],
             }
