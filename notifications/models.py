@@ -81,10 +81,23 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         queue of notifications no ICB could be found for. Everyone else: nothing."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        condition = models.Q(pk__in=[])
+        return self.in_scope(*self.scope_of(user))
+
+    @staticmethod
+    def scope_of(user: Any) -> tuple[int | None, bool]:
+        """What ``visible_to(user)`` shows, as plain values (for prepared statements):
+        the ICB whose notifications (or None), and whether the unrouted queue."""
+        icb_id = None
         if user.has_role(Role.LAC, Role.ADMINISTRATOR) and user.icb_id is not None:
-            condition |= models.Q(icb_id=user.icb_id)
-        if user.has_role(Role.REGIONAL_COORDINATOR):
+            icb_id = int(user.icb_id)
+        return icb_id, user.has_role(Role.REGIONAL_COORDINATOR)
+
+    def in_scope(self, icb_id: int | None, unrouted: bool) -> NotificationQuerySet:
+        """The notifications of ``scope_of``'s scope."""
+        condition = models.Q(pk__in=[])
+        if icb_id is not None:
+            condition |= models.Q(icb_id=icb_id)
+        if unrouted:
             condition |= models.Q(icb__isnull=True)
         return self.filter(condition)
 

@@ -2,7 +2,8 @@
 
 Views get a case only through :func:`get_case_for_user` (404 for anyone outside its ICB
 without a grant), lists only through :func:`cases_for_user` (or its narrower forms
-:func:`icb_cases_for_user` and :func:`cases_granted_to`), and a reviewer profile only
+:func:`icb_cases_for_user` and :func:`cases_granted_to`, or :func:`icb_cases` with
+:func:`icb_grantee`'s scope), and a reviewer profile only
 through :func:`get_profile_for_user`.
 """
 
@@ -34,11 +35,27 @@ def cases_for_user(user: Any) -> CaseQuerySet:
 
 def icb_cases_for_user(user: Any, icb_id: int) -> CaseQuerySet:
     """The cases of one ICB that ``user`` may see: ``cases_for_user(user)`` of that ICB,
-    as a simpler query where it can be (every statement of the dashboard reads it): a LAC
-    or administrator of that ICB sees all of its cases, so their grants add nothing."""
+    as a simpler query (every statement of the dashboard reads it): a LAC or
+    administrator of that ICB sees all of its cases, so their grants add nothing; anyone
+    else, the cases of it they were granted."""
+    return icb_cases(icb_id, icb_grantee(user, icb_id))
+
+
+def icb_grantee(user: Any, icb_id: int) -> int | None:
+    """Whose grants narrow ``user``'s view of one ICB's cases: None for a LAC or
+    administrator of that ICB (they see all of them), else the user's own id. With
+    :func:`icb_cases`, the scope of :func:`icb_cases_for_user` as plain values (the
+    dashboard's prepared statements are keyed by them)."""
     if user.icb_id == icb_id and user.has_role(*ICB_WIDE_ROLES):
-        return Case.objects.filter(icb_id=icb_id)
-    return cases_for_user(user).filter(icb_id=icb_id)
+        return None
+    return int(user.pk)
+
+
+def icb_cases(icb_id: int, grantee_id: int | None) -> CaseQuerySet:
+    """The cases of one ICB: all of them (``grantee_id`` None), or those granted to the
+    user with that id. Views take the arguments from :func:`icb_grantee`."""
+    cases = Case.objects.filter(icb_id=icb_id)
+    return cases if grantee_id is None else cases.granted_to_id(grantee_id)
 
 
 def cases_granted_to(user: Any) -> CaseQuerySet:

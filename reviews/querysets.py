@@ -96,9 +96,9 @@ def _flagged() -> Q:
     return Q(pk__in=flagged)
 
 
-def queue_conditions() -> dict[str, Q]:
-    """The dashboard's queues, by name: each a condition on a case annotated by
-    ``with_clock`` (``due`` needs ``days_left``)."""
+def queue_conditions(today: datetime.date | None = None) -> dict[str, Q]:
+    """The dashboard's queues, by name, on ``today`` (default: today): each a condition on
+    a case annotated by ``with_clock`` (``due`` needs ``days_left``)."""
     from reviews.models import OPEN_STATUSES, CaseStatus
 
     return {
@@ -108,7 +108,7 @@ def queue_conditions() -> dict[str, Q]:
         "on_hold": Q(status=CaseStatus.ON_HOLD),
         "awaiting_qa": Q(status=CaseStatus.AWAITING_QA),
         "returned": Q(status=CaseStatus.RETURNED),
-        "completed": _completed_this_year(),
+        "completed": _completed_this_year(today),
         "opted_out": Q(status=CaseStatus.OPTED_OUT),
         "due": Q(status__in=OPEN_STATUSES, days_left__lte=DUE_SOON_DAYS),
         "flagged": _flagged(),
@@ -134,10 +134,14 @@ class CaseQuerySet(models.QuerySet):
 
     def granted_to(self, user: Any) -> CaseQuerySet:
         """Cases ``user`` reviews or supports now (their object grants)."""
+        return self.granted_to_id(user.pk)
+
+    def granted_to_id(self, user_id: int) -> CaseQuerySet:
+        """Cases the user with this id reviews or supports now (their object grants)."""
         from reviews.models import CaseUserObjectPermission
 
         granted = CaseUserObjectPermission.objects.filter(
-            user_id=user.pk, permission__codename__in=CASE_GRANTS
+            user_id=user_id, permission__codename__in=CASE_GRANTS
         ).values("content_object_id")
         return self.filter(pk__in=granted)
 
@@ -151,30 +155,36 @@ class CaseQuerySet(models.QuerySet):
 
         return self.filter(status=CaseStatus.AWAITING_QA)
 
-    def in_queue(self, name: str) -> CaseQuerySet:
-        """Cases in the named queue (see ``queue_conditions``; needs ``for_list``)."""
-        condition = queue_conditions().get(name)
+    def in_queue(self, name: str, today: datetime.date | None = None) -> CaseQuerySet:
+        """Cases in the named queue on ``today`` (see ``queue_conditions``; needs
+        ``for_list``)."""
+        condition = queue_conditions(today).get(name)
         return self if condition is None else self.filter(condition)
 
-    def queue_counts(self) -> dict[str, int]:
-        """Cases per queue, in one query whose cost follows the open caseload, not the
-        archive: the counts by status read the case rows alone (index on ``icb, status``);
-        "completed" and "flagged" are hashed once from this year's completions and the open
-        flags; "due" computes the 6-month clock for the open cases only."""
+    def queue_count_expressions(self, today: datetime.date | None = None) -> dict[str, Count]:
+        """``queue_counts``'s counts, to aggregate over these cases (``order_by()`` first).
+
+        One query whose cost follows the open caseload, not the archive: the counts by
+        status read the case rows alone (index on ``icb, status``); "completed" and
+        "flagged" are hashed once from this year's completions and the open flags; "due"
+        computes the 6-month clock for the open cases only."""
         from reviews.models import OPEN_STATUSES
 
-        conditions = queue_conditions()
+        today = today or _today()
+        conditions = queue_conditions(today)
         due = (
             self.filter(status__in=OPEN_STATUSES)
-            .with_clock()
+            .with_clock(today)
             .filter(days_left__lte=DUE_SOON_DAYS)
             .values("pk")
         )
         conditions["due"] = Q(status__in=OPEN_STATUSES, pk__in=due)
-        counts = self.order_by().aggregate(
-            **{name: Count("pk", filter=q) for name, q in conditions.items()}
-        )
-        return {name: counts[name] or 0 for name in conditions}
+        return {name: Count("pk", filter=q) for name, q in conditions.items()}
+
+    def queue_counts(self, today: datetime.date | None = None) -> dict[str, int]:
+        """Cases per queue on ``today`` (default: today)."""
+        counts = self.order_by().aggregate(**self.queue_count_expressions(today))
+        return {name: value or 0 for name, value in counts.items()}
 
     def with_flags(self) -> CaseQuerySet:
         """Annotate ``conflict_flagged`` (a conflict found after allocation is waiting for

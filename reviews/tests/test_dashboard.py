@@ -441,6 +441,127 @@ def test_my_reviews_query_count_is_flat(icb, make_user, client_for):
     assert small == large
 
 
+class TestPreparedStatements:
+    """The dashboard's statements are compiled once per process for each scope, day and
+    set of filters (leder.lib.prepared): what they give must be what the ORM gives, from
+    the data as it is at each visit, and never another scope's."""
+
+    @staticmethod
+    def _rows(cases):
+        return [
+            (
+                c.pk,
+                c.reference,
+                c.status,
+                c.days_left,
+                c.target_date,
+                c.days_since_notification,
+                c.paused_days,
+                c.conflict_flagged,
+                c.reviewer_name,
+                c.senior_reviewer_name,
+                c.accepted_at,
+                c.notification.given_name,
+                c.notification.age_at_death,
+            )
+            for c in cases
+        ]
+
+    def _compare(self, icb, reviewer_id):
+        from leder.lib import prepared
+        from reviews.views.dashboard import (
+            cases_page_query,
+            cases_query,
+            queue_counts_query,
+        )
+
+        expected_counts = Case.objects.filter(icb=icb).queue_counts(TODAY)
+        assert prepared.aggregate(queue_counts_query, icb.pk, None, TODAY) == expected_counts
+        combos = itertools.product(
+            list(expected_counts),
+            ("", "none", ReviewType.INITIAL),
+            (None, reviewer_id),
+            ("target", "oldest", "reference"),
+        )
+        for queue, review_type, reviewer, sort in combos:
+            args = (icb.pk, None, TODAY, queue, review_type, reviewer, sort)
+            listed = cases_query(*args)
+            assert prepared.count(cases_query, *args) == listed.count()
+            for offset in (0, 2):
+                got = prepared.objects(cases_page_query, *args, offset, 3)
+                assert self._rows(got) == self._rows(listed[offset : offset + 3]), args
+        return expected_counts
+
+    def test_they_give_what_the_orm_gives_at_every_visit(self, today, icb, make_user):
+        from reviews.tests.factories import ReviewerProfileFactory
+
+        lac = make_user(Role.LAC)
+        profile = ReviewerProfileFactory(icb=icb)
+        cases = [make_case(icb, days_ago=n * 20) for n in range(1, 9)]
+        for trait in ("on_hold", "awaiting_qa", "opted_out"):
+            make_case(icb, days_ago=30, **{trait: True})
+        allocation = case_allocate(
+            case=cases[0],
+            reviewer=profile.user,
+            review_type=ReviewType.INITIAL,
+            review_type_reason="x",
+            by=lac,
+        )
+        ConflictFlag.objects.create(allocation=allocation, conflicts=[])
+        first = self._compare(icb, profile.user.pk)
+        # The same keys on changed data: the next reads follow the data.
+        case_allocate(
+            case=cases[1],
+            reviewer=profile.user,
+            review_type=ReviewType.INITIAL,
+            review_type_reason="x",
+            by=lac,
+        )
+        CaseHoldFactory(case=cases[2], started_on=TODAY - datetime.timedelta(days=10))
+        make_case(icb, days_ago=175)
+        second = self._compare(icb, profile.user.pk)
+        assert second != first
+
+    def test_a_second_visit_compiles_none_of_its_own_statements(
+        self, today, icb, lac_client, monkeypatch
+    ):
+        from django.db.models.sql.compiler import SQLCompiler
+
+        for n in range(3):
+            make_case(icb, days_ago=100 + n * 40)
+        compiled: list[str] = []
+        original = SQLCompiler.as_sql
+
+        def spy(self, *args, **kwargs):
+            compiled.append(self.query.model._meta.label)
+            return original(self, *args, **kwargs)
+
+        for params in ({}, {"queue": "due", "sort": "oldest"}):
+            page_of(lac_client, **params)
+            compiled.clear()
+            monkeypatch.setattr(SQLCompiler, "as_sql", spy)
+            page = page_of(lac_client, **params)
+            monkeypatch.undo()
+            assert "reviews.Case" not in compiled and "notifications.Notification" not in compiled
+            assert compiled, "the spy saw the request's other queries"
+            assert page.count("<tr") > 1
+
+    def test_each_icb_sees_its_own_counts_and_cases(
+        self, today, icb, other_icb, lac_client, outsider_client
+    ):
+        ours = [make_case(icb) for _ in range(3)]
+        theirs = make_case(other_icb)
+        NotificationFactory(icb=icb)
+        for _ in range(2):  # the second time round, every statement is a kept one
+            page = page_of(lac_client)
+            assert "3 cases" in page and all(c.reference in page for c in ours)
+            assert theirs.reference not in page
+            page = page_of(outsider_client)
+            assert "1 case." in page and theirs.reference in page
+            assert not any(c.reference in page for c in ours)
+            assert "0 notifications" in page
+
+
 class TestMyReviews:
     def test_it_shows_the_reviewers_cases_with_tags_and_targets(
         self, today, icb, client_for, make_user

@@ -1,30 +1,39 @@
 """The LAC's dashboard (queues, counts, the case list) and the reviewer's "My reviews".
 
-Every read goes through ``cases_for_user`` (as ``icb_cases_for_user`` and
-``cases_granted_to``); counts and the page of cases together cost a
-fixed number of queries however many cases the ICB has.
+Every read goes through ``cases_for_user`` (as ``icb_cases``/``icb_grantee`` and
+``cases_granted_to``); counts and the page of cases together cost a fixed number of
+queries however many cases the ICB has. The dashboard's statements are compiled once per
+process for each scope, day and set of filters (``leder.lib.prepared``): building and
+compiling them took most of the page's time.
 """
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from leder.auth.decorators import roles_required
+from leder.lib import prepared
 from leder.lib.search import private_search
-from notifications.access import notifications_for_user
+from notifications.models import Notification, NotificationQuerySet
 from reviews.access import (
     REVIEWER_ROLES,
     cases_granted_to,
-    icb_cases_for_user,
+    icb_cases,
+    icb_grantee,
     permission_required,
 )
 from reviews.directory import reviewers_in_icb
 from reviews.forms.dashboard import QUEUE_LABELS, DashboardFilterForm
-from reviews.querysets import DUE_SOON_DAYS
+from reviews.querysets import DUE_SOON_DAYS, CaseQuerySet
 
 PAGE_SIZE = 25
 # The queues shown as cards at the top, in order.
@@ -41,6 +50,49 @@ CARD_QUEUES = (
 )
 
 
+# The dashboard's statements, built from plain values and kept compiled per process
+# (leder.lib.prepared, ADR 0015): the scope (ICB, and whose grants narrow it) and today.
+
+
+def queue_counts_query(
+    icb_id: int, grantee_id: int | None, today: datetime.date
+) -> tuple[CaseQuerySet, dict[str, Count]]:
+    cases = icb_cases(icb_id, grantee_id)
+    return cases.order_by(), cases.queue_count_expressions(today)
+
+
+def to_screen_query(icb_id: int | None, unrouted: bool) -> NotificationQuerySet:
+    return Notification.objects.in_scope(icb_id, unrouted).to_screen()
+
+
+def reviewer_choices_query(icb_id: int) -> QuerySet[Any]:
+    return reviewers_in_icb(icb_id).values_list("pk", "full_name")
+
+
+def cases_query(
+    icb_id: int,
+    grantee_id: int | None,
+    today: datetime.date,
+    queue: str,
+    review_type: str,
+    reviewer: int | None,
+    sort: str,
+) -> CaseQuerySet:
+    """The dashboard's list: one queue of the scope's cases, filtered and sorted."""
+    listed = icb_cases(icb_id, grantee_id).for_list(today).in_queue(queue, today)
+    if review_type == "none":
+        listed = listed.filter(review_type="")
+    elif review_type:
+        listed = listed.filter(review_type=review_type)
+    return listed.with_reviewer(reviewer).sorted_by(sort)
+
+
+def cases_page_query(*args: Any) -> CaseQuerySet:
+    """A page of :func:`cases_query`: its arguments, then the first row and the count."""
+    *list_args, offset, limit = args
+    return cases_query(*list_args)[offset : offset + limit]
+
+
 @permission_required("reviews.view_case")
 @private_search
 @require_GET
@@ -49,28 +101,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     icb_id = getattr(user, "icb_id", None)
     if icb_id is None:
         raise PermissionDenied
-    reviewers = list(reviewers_in_icb(icb_id).values_list("pk", "full_name"))
+    today = timezone.localdate()
+    grantee = icb_grantee(user, icb_id)
+    reviewers = prepared.objects(reviewer_choices_query, icb_id)
     filters = DashboardFilterForm(request.GET or None, reviewers=reviewers)
-    cases = icb_cases_for_user(user, icb_id)
-    counts = cases.queue_counts()
-    to_screen = notifications_for_user(user).to_screen().count()
+    counts = {
+        name: value or 0
+        for name, value in prepared.aggregate(queue_counts_query, icb_id, grantee, today).items()
+    }
+    to_screen = prepared.count(to_screen_query, *Notification.objects.scope_of(user))
 
     queue = filters.value("queue", "open")
-    listed = cases.for_list().in_queue(queue)
     review_type = filters.value("review_type")
-    if review_type == "none":
-        listed = listed.filter(review_type="")
-    elif review_type:
-        listed = listed.filter(review_type=review_type)
     reviewer = filters.value("reviewer", None)
-    listed = listed.with_reviewer(reviewer).search(filters.value("q"))
-    listed = listed.sorted_by(filters.value("sort", "target"))
-    paginator = Paginator(listed, PAGE_SIZE)
-    if queue in counts and not (review_type or reviewer or (filters.value("q") or "").strip()):
-        # A whole queue: its size is already counted (the same condition), so the page
-        # does not count it again.
-        paginator.count = counts[queue]  # type: ignore[misc]
-    page = paginator.get_page(request.GET.get("page"))
+    query = (filters.value("q") or "").strip()
+    list_args = (
+        icb_id,
+        grantee,
+        today,
+        queue,
+        review_type,
+        reviewer,
+        filters.value("sort", "target"),
+    )
+    if query:
+        # Typed searches are compiled each time: their text is not kept beyond the request.
+        paginator = Paginator(cases_query(*list_args).search(query), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+    else:
+        if queue in counts and not (review_type or reviewer):
+            # A whole queue: its size is already counted (the same condition), so the page
+            # does not count it again.
+            found = counts[queue]
+        else:
+            found = prepared.count(cases_query, *list_args)
+        # Paged by the count alone; the page's cases are then read by its own statement.
+        paginator = Paginator(range(found), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        offset = (page.number - 1) * PAGE_SIZE
+        page.object_list = prepared.objects(cases_page_query, *list_args, offset, PAGE_SIZE)
     return render(
         request,
         "reviews/dashboard.jinja",
