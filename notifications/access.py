@@ -25,6 +25,20 @@ def notifications_for_user(user: Any) -> NotificationQuerySet:
     return Notification.objects.visible_to(user)
 
 
+def notification_scope(user: Any) -> tuple[int | None, bool]:
+    """What ``notifications_for_user(user)`` shows, as plain values (a prepared
+    statement's key, leder.lib.prepared): the ICB whose notifications (or None), and
+    whether the unrouted queue. Pass them to :func:`notifications_in_scope`."""
+    if not getattr(user, "is_authenticated", False):
+        return None, False
+    return Notification.objects.scope_of(user)
+
+
+def notifications_in_scope(icb_id: int | None, unrouted: bool) -> NotificationQuerySet:
+    """The notifications of a :func:`notification_scope`."""
+    return Notification.objects.in_scope(icb_id, unrouted)
+
+
 def get_notification_for_user(user: Any, reference: str) -> Notification:
     """The notification with this reference, if ``user`` may see it; else 404."""
     if not REFERENCE_RE.match(reference or ""):

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET
 from leder.auth.decorators import roles_required
 from leder.lib import prepared
 from leder.lib.search import private_search
-from notifications.models import Notification, NotificationQuerySet
+from notifications.access import notification_scope, notifications_in_scope
+from notifications.models import NotificationQuerySet
 from reviews.access import (
     REVIEWER_ROLES,
     cases_granted_to,
@@ -62,7 +63,7 @@ def queue_counts_query(
 
 
 def to_screen_query(icb_id: int | None, unrouted: bool) -> NotificationQuerySet:
-    return Notification.objects.in_scope(icb_id, unrouted).to_screen()
+    return notifications_in_scope(icb_id, unrouted).to_screen()
 
 
 def reviewer_choices_query(icb_id: int) -> QuerySet[Any]:
@@ -109,7 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         name: value or 0
         for name, value in prepared.aggregate(queue_counts_query, icb_id, grantee, today).items()
     }
-    to_screen = prepared.count(to_screen_query, *Notification.objects.scope_of(user))
+    to_screen = prepared.count(to_screen_query, *notification_scope(user))
 
     queue = filters.value("queue", "open")
     review_type = filters.value("review_type")
