@@ -47,6 +47,9 @@ def plural(count: Any, singular: str, many: str | None = None) -> str:
 
 
 def environment(**options: Any) -> Environment:
+    # Here, not at the top: reviews' modules import nhs_date from this one.
+    from reviews import case_table
+
     template_dirs = [str(d) for d in cast("list[Any]", settings.TEMPLATES[0]["DIRS"])]
     options["loader"] = ChoiceLoader(
         [FileSystemLoader(template_dirs), PackageLoader("nhsuk_frontend_jinja")]
@@ -65,6 +68,10 @@ def environment(**options: Any) -> Environment:
             "error_summary_items": error_summary_items,
             "navigation_for": navigation_for,
             "nhs_table": render_table,
+            # The case pages' status tag, 6-month clock and case table (reviews/_macros.jinja).
+            "case_status_tag": case_table.status_tag,
+            "case_days_left": case_table.days_left,
+            "case_table_html": case_table.case_table,
             "service_name": settings.SERVICE_NAME,
             "now": timezone.now,
         }
