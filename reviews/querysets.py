@@ -116,6 +116,26 @@ def queue_conditions(today: datetime.date | None = None) -> dict[str, Q]:
     }
 
 
+def queue_statuses(name: str) -> tuple[str, ...] | None:
+    """The statuses the cases of a queue can have (None: any): a cheap first narrowing,
+    by the index on ``icb, status``, of cases that the queue's own condition then narrows
+    exactly (a typed search finds its cases this way)."""
+    from reviews.models import OPEN_STATUSES, CaseStatus
+
+    statuses: dict[str, tuple[str, ...]] = {
+        "open": tuple(OPEN_STATUSES),
+        "due": tuple(OPEN_STATUSES),
+        "awaiting_allocation": (CaseStatus.AWAITING_ALLOCATION,),
+        "allocated": (CaseStatus.ALLOCATED, CaseStatus.IN_PROGRESS),
+        "on_hold": (CaseStatus.ON_HOLD,),
+        "awaiting_qa": (CaseStatus.AWAITING_QA,),
+        "returned": (CaseStatus.RETURNED,),
+        "completed": (CaseStatus.COMPLETED,),
+        "opted_out": (CaseStatus.OPTED_OUT,),
+    }
+    return statuses.get(name)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """LAC and administrators: their ICB's cases. Anyone: the cases they were granted."""
@@ -160,6 +180,12 @@ class CaseQuerySet(models.QuerySet):
         ``for_list``)."""
         condition = queue_conditions(today).get(name)
         return self if condition is None else self.filter(condition)
+
+    def in_queue_statuses(self, name: str) -> CaseQuerySet:
+        """Cases whose status the named queue allows (``queue_statuses``): a superset of
+        ``in_queue(name)`` that needs no annotations."""
+        statuses = queue_statuses(name)
+        return self if statuses is None else self.filter(status__in=statuses)
 
     def queue_count_expressions(self, today: datetime.date | None = None) -> dict[str, Count]:
         """``queue_counts``'s counts, to aggregate over these cases (``order_by()`` first).

@@ -22,6 +22,11 @@ To make "same key, same statement" true by construction:
   exception, settings, is handled: any settings change (``override_settings`` in tests)
   empties every thread's statements.
 
+A value that must not become part of a key (what a typed search found, say) is passed
+as ``bind=(value, ...)``: the builder gets a :class:`Bound` marker in its place, puts it
+where Django passes a parameter through untouched (``RawSQL(sql, (marker,))``), and each
+call sends its own value. Bound values are never kept.
+
 Data is never cached: every call runs its statement. Only the compiled text is kept, at
 most ``MAX_ENTRIES`` per thread (least recently used dropped). Statements are sent
 through Django's cursor, so query counting, ``assertNumQueries`` and execute wrappers
@@ -70,12 +75,16 @@ class _Statement:
     run: Callable[[_Statement, list[tuple[Any, ...]], list[str]], Any] | None = None
     empty: Any = None  # the result when sql is None
     state: dict[str, Any] = field(default_factory=dict)
+    slots: tuple[tuple[int, int], ...] = ()  # (position in params, index of a bound value)
 
-    def execute(self) -> Any:
+    def execute(self, bind: tuple[Any, ...] = ()) -> Any:
         if self.sql is None:
             return self.empty() if callable(self.empty) else self.empty
+        params = list(self.params)
+        for position, index in self.slots:
+            params[position] = bind[index]
         with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(self.sql, params)
             rows = cursor.fetchall()
             names = [column[0] for column in cursor.description or ()]
         assert self.run is not None
@@ -86,6 +95,27 @@ class _Local(threading.local):
     def __init__(self) -> None:
         self.entries: OrderedDict[tuple[Any, ...], _Statement] = OrderedDict()
         self.generation = 0
+
+
+class Bound:
+    """A value a prepared statement takes at each call and does not keep (the cases a
+    typed search found, say). The builder gets one per value passed as ``bind`` and puts
+    it where Django passes a parameter through untouched: ``RawSQL(sql, (bound,))``."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"Bound({self.index})"
+
+
+def _slots(params: Any, bind: tuple[Any, ...]) -> tuple[tuple[int, int], ...]:
+    slots = tuple((n, p.index) for n, p in enumerate(params) if isinstance(p, Bound))
+    if sorted({index for _, index in slots}) != list(range(len(bind))):
+        raise TypeError("a builder passes each bound value as a parameter (RawSQL)")
+    return slots
 
 
 _local = _Local()
@@ -130,11 +160,12 @@ def _run(
     builder: Builder,
     args: tuple[Any, ...],
     compile: Callable[[], tuple[_Statement, Any]],
+    bind: tuple[Any, ...] = (),
 ) -> Any:
     """The result of the statement kept under (kind, builder, args), compiled first if
     this thread has not kept it (``compile`` returns the statement and, if compiling it
     ran it, the result: a statement captured from the ORM is not sent twice)."""
-    key = _key(kind, builder, args)
+    key = (*_key(kind, builder, args), len(bind))
     entries = _local.entries
     if _local.generation != _generation:
         entries.clear()
@@ -142,12 +173,12 @@ def _run(
     statement = entries.get(key)
     if statement is not None:
         entries.move_to_end(key)
-        return statement.execute()
+        return statement.execute(bind)
     statement, result = compile()
     entries[key] = statement
     if len(entries) > MAX_ENTRIES:
         entries.popitem(last=False)
-    return statement.execute() if result is _UNREAD else result
+    return statement.execute(bind) if result is _UNREAD else result
 
 
 # objects ---------------------------------------------------------------------------------
@@ -182,7 +213,11 @@ def _trimmed(compiler: Any, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]
     return rows
 
 
-def _compile_objects(queryset: QuerySet[Any]) -> tuple[_Statement, Any]:
+def _markers(bind: tuple[Any, ...]) -> tuple[Bound, ...]:
+    return tuple(Bound(index) for index in range(len(bind)))
+
+
+def _compile_objects(queryset: QuerySet[Any], bind: tuple[Any, ...]) -> tuple[_Statement, Any]:
     iterable = queryset._iterable_class  # type: ignore[attr-defined]
     if iterable not in (ModelIterable, ValuesListIterable):
         raise TypeError("prepared.objects takes a model queryset or a values_list()")
@@ -210,27 +245,41 @@ def _compile_objects(queryset: QuerySet[Any]) -> tuple[_Statement, Any]:
         run = _models
     else:
         run = _tuples
-    return _Statement(db=db, sql=sql, params=tuple(params), run=run, state=state), _UNREAD
+    statement = _Statement(db=db, sql=sql, params=tuple(params), run=run, state=state)
+    statement.slots = _slots(params, bind)
+    return statement, _UNREAD
 
 
-def objects(builder: Builder, *args: Any) -> list[Any]:
+def objects(builder: Builder, *args: Any, bind: tuple[Any, ...] = ()) -> list[Any]:
     """``list(builder(*args))``: the queryset's model instances (or ``values_list`` rows),
-    from its statement compiled once per thread for these arguments."""
-    return _run("objects", builder, args, lambda: _compile_objects(builder(*args)))
+    from its statement compiled once per thread for these arguments. ``bind``: values
+    sent with the statement, not kept (the builder gets a :class:`Bound` for each)."""
+    return _run(
+        "objects",
+        builder,
+        args,
+        lambda: _compile_objects(builder(*args, *_markers(bind)), bind),
+        bind,
+    )
 
 
 # aggregate and count: the statement the ORM sends, captured ------------------------------
 
 
-def _capture(queryset: QuerySet[Any], call: Callable[[], Any]) -> tuple[Any, list[Any]]:
-    """Run ``call`` (one ORM read of ``queryset``) and the statements it sent."""
+def _capture(
+    queryset: QuerySet[Any], call: Callable[[], Any], bind: tuple[Any, ...] = ()
+) -> tuple[Any, list[Any]]:
+    """Run ``call`` (one ORM read of ``queryset``, its bound values in place of their
+    markers) and the statements it sent (with the markers)."""
     sent: list[tuple[str, tuple[Any, ...], list[str]]] = []
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-        result = execute(sql, params, many, context)
+        params = tuple(params or ())
+        values = [bind[p.index] if isinstance(p, Bound) else p for p in params]
+        result = execute(sql, values, many, context)
         cursor = context["cursor"]
         names = [column[0] for column in cursor.description or ()]
-        sent.append((sql, tuple(params or ()), names))
+        sent.append((sql, params, names))
         return result
 
     with connections[queryset.db].execute_wrapper(record):
@@ -238,13 +287,22 @@ def _capture(queryset: QuerySet[Any], call: Callable[[], Any]) -> tuple[Any, lis
     return result, sent
 
 
-def _captured(queryset: QuerySet[Any], result: Any, sent: list[Any], run: Any) -> _Statement:
+def _captured(
+    queryset: QuerySet[Any], result: Any, sent: list[Any], run: Any, bind: tuple[Any, ...] = ()
+) -> _Statement:
     if not sent:  # the query matches nothing by construction: no SQL, a constant result
         return _Statement(db=queryset.db, sql=None, empty=result)
     if len(sent) != 1:
         raise TypeError("a prepared statement is one statement")
     sql, params, names = sent[0]
-    return _Statement(db=queryset.db, sql=sql, params=params, run=run, state={"names": names})
+    return _Statement(
+        db=queryset.db,
+        sql=sql,
+        params=params,
+        run=run,
+        state={"names": names},
+        slots=_slots(params, bind),
+    )
 
 
 def _counts(statement: _Statement, rows: list[tuple[Any, ...]], names: list[str]) -> Any:
@@ -273,12 +331,14 @@ def _scalar(statement: _Statement, rows: list[tuple[Any, ...]], names: list[str]
     return rows[0][0]
 
 
-def _compile_count(queryset: QuerySet[Any]) -> tuple[_Statement, Any]:
-    result, sent = _capture(queryset, queryset.count)
-    return _captured(queryset, result, sent, _scalar), result
+def _compile_count(queryset: QuerySet[Any], bind: tuple[Any, ...]) -> tuple[_Statement, Any]:
+    result, sent = _capture(queryset, queryset.count, bind)
+    return _captured(queryset, result, sent, _scalar, bind), result
 
 
-def count(builder: Builder, *args: Any) -> int:
+def count(builder: Builder, *args: Any, bind: tuple[Any, ...] = ()) -> int:
     """``builder(*args).count()``, from its statement compiled once per thread for these
-    arguments."""
-    return _run("count", builder, args, lambda: _compile_count(builder(*args)))
+    arguments (``bind``: as :func:`objects`)."""
+    return _run(
+        "count", builder, args, lambda: _compile_count(builder(*args, *_markers(bind)), bind), bind
+    )

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Upper
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -271,3 +272,36 @@ def test_a_new_organisation_type_is_read_not_remembered() -> None:
     assert prepared.count(practice_count, icb.pk) == 0
     Organisation.objects.create(name="Trust", org_type=OrganisationType.NHS_TRUST, parent_icb=icb)
     assert prepared.count(practice_count, icb.pk) == 1
+
+
+def practices_among(icb_id: int, found: Any) -> Any:
+    return (
+        Organisation.objects.filter(parent_icb_id=icb_id)
+        .filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (found,)))
+        .order_by("name")
+    )
+
+
+def ignores_its_bound_value(icb_id: int, found: Any) -> Any:
+    return Organisation.objects.filter(parent_icb_id=icb_id)
+
+
+def test_bound_values_are_sent_each_time_and_not_kept(compiles: list[str]) -> None:
+    icb = ICBFactory()
+    _practices(icb, ["Ash", "Birch", "Cedar"])
+    ash, birch, cedar = Organisation.objects.filter(parent_icb=icb).order_by("name")
+    lists = ([ash.pk, cedar.pk], [birch.pk], [], [cedar.pk, 10**9])
+    expectations = [
+        (found, list(Organisation.objects.filter(parent_icb=icb, pk__in=found).order_by("name")))
+        for found in lists
+    ]
+    compiles.clear()
+    for found, expected in expectations:
+        assert prepared.objects(practices_among, icb.pk, bind=(found,)) == expected
+        assert prepared.count(practices_among, icb.pk, bind=(found,)) == len(expected)
+    assert compiles.count("leder.Organisation") == 2  # one statement each, for every list
+    kept = [s.params for s in prepared._local.entries.values()]
+    assert all(any(isinstance(p, prepared.Bound) for p in params) for params in kept)
+    assert not any(isinstance(p, list) for params in kept for p in params)
+    with pytest.raises(TypeError, match="bound value"):
+        prepared.objects(ignores_its_bound_value, icb.pk, bind=([ash.pk],))

@@ -522,6 +522,43 @@ class TestPreparedStatements:
         second = self._compare(icb, profile.user.pk)
         assert second != first
 
+    def test_a_search_lists_what_the_orm_finds_and_keeps_neither_text_nor_ids(
+        self, today, icb, make_user, lac_client
+    ):
+        from leder.lib import prepared
+        from reviews.querysets import queue_statuses
+        from reviews.views.dashboard import cases_query
+
+        people = [
+            make_case(icb, days_ago=days, notification__family_name=name, **traits)
+            for days, name, traits in (
+                (20, "Testperson", {}),
+                (175, "Testperson", {}),
+                (40, "Testpersonne", {"on_hold": True}),
+                (60, "Testperson", {"completed": True}),
+                (80, "Other", {}),
+            )
+        ]
+        for queue in ("open", "due", "on_hold", "completed", "all", "flagged"):
+            exact = set(Case.objects.filter(icb=icb).for_list().in_queue(queue))
+            assert exact <= set(Case.objects.filter(icb=icb).in_queue_statuses(queue)), queue
+            assert queue_statuses(queue) is None or queue != "open" or len(exact) == 4
+            args = (icb.pk, None, TODAY, queue, "", None, "target")
+            expected = [c.reference for c in cases_query(*args).search("testperson")]
+            page = page_of(lac_client, q="testperson", queue=queue)
+            shown = [c.reference for c in people if c.reference in page]
+            assert sorted(shown) == sorted(expected), queue
+            assert queue not in ("open", "due", "all") or expected, queue
+            assert [r for r in expected if r in page] == sorted(
+                shown, key=lambda r: page.index(r)
+            ), queue
+        kept = [statement.params for statement in prepared._local.entries.values()]
+        ids = {c.pk for c in people}
+        for params in kept:
+            assert not any(isinstance(p, str) and "testperson" in p.lower() for p in params)
+            assert not any(isinstance(p, list) and ids & set(p) for p in params)
+        assert any(isinstance(p, prepared.Bound) for params in kept for p in params)
+
     def test_a_second_visit_compiles_none_of_its_own_statements(
         self, today, icb, lac_client, monkeypatch
     ):

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -88,10 +89,28 @@ def cases_query(
     return listed.with_reviewer(reviewer).sorted_by(sort)
 
 
+FOUND_IDS = "SELECT unnest(%s::bigint[])"
+
+
 def cases_page_query(*args: Any) -> CaseQuerySet:
     """A page of :func:`cases_query`: its arguments, then the first row and the count."""
     *list_args, offset, limit = args
     return cases_query(*list_args)[offset : offset + limit]
+
+
+def found_cases_query(*args: Any) -> CaseQuerySet:
+    """:func:`cases_query` narrowed to the cases a typed search found: its arguments, then
+    the ids found (bound at each call, ``prepared.Bound``)."""
+    *list_args, found = args
+    # A constant statement; the ids go as its one parameter.
+    return cases_query(*list_args).filter(pk__in=RawSQL(FOUND_IDS, (found,)))  # noqa: S611
+
+
+def found_cases_page_query(*args: Any) -> CaseQuerySet:
+    """A page of :func:`found_cases_query`: its arguments, the first row and the count,
+    then the ids found."""
+    *list_args, offset, limit, found = args
+    return found_cases_query(*list_args, found)[offset : offset + limit]
 
 
 @permission_required("reviews.view_case")
@@ -125,22 +144,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         reviewer,
         filters.value("sort", "target"),
     )
+    found: list[int] = []
+    bind: tuple[Any, ...] = ()
+    list_query: prepared.Builder = cases_query
+    page_query: prepared.Builder = cases_page_query
     if query:
-        # Typed searches are compiled each time: their text is not kept beyond the request.
-        paginator = Paginator(cases_query(*list_args).search(query), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        # A typed search finds its cases with a statement compiled each time (its text is
+        # not kept beyond the request); the list and its count take the ids found as a
+        # bound value.
+        found = list(
+            icb_cases(icb_id, grantee)
+            .in_queue_statuses(queue)
+            .search(query)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        list_query, page_query, bind = found_cases_query, found_cases_page_query, (found,)
+    if query and not found:
+        total = 0
+    elif not query and queue in counts and not (review_type or reviewer):
+        # A whole queue: its size is already counted (the same condition), so the page
+        # does not count it again.
+        total = counts[queue]
     else:
-        if queue in counts and not (review_type or reviewer):
-            # A whole queue: its size is already counted (the same condition), so the page
-            # does not count it again.
-            found = counts[queue]
-        else:
-            found = prepared.count(cases_query, *list_args)
-        # Paged by the count alone; the page's cases are then read by its own statement.
-        paginator = Paginator(range(found), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        offset = (page.number - 1) * PAGE_SIZE
-        page.object_list = prepared.objects(cases_page_query, *list_args, offset, PAGE_SIZE)
+        total = prepared.count(list_query, *list_args, bind=bind)
+    # Paged by the count alone; the page's cases are then read by their own statement.
+    page = Paginator(range(total), PAGE_SIZE).get_page(request.GET.get("page"))
+    offset = (page.number - 1) * PAGE_SIZE
+    page.object_list = (
+        prepared.objects(page_query, *list_args, offset, PAGE_SIZE, bind=bind) if total else []
+    )
     return render(
         request,
         "reviews/dashboard.jinja",
