@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from leder.lib import prepared
 from leder.roles import Role
 
 if TYPE_CHECKING:
@@ -113,6 +114,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+def group_names_query(user_id: int) -> models.QuerySet[Any]:
+    """The names of a user's groups (their roles)."""
+    return Group.objects.filter(user=user_id).values_list("name")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A staff account. Signs in with email, password and an authenticator app (MFA)."""
 
@@ -161,7 +167,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         if cached is None:
             from leder.roles import role_for_group
 
-            names: Iterable[str] = (g.name for g in self.groups.all())
+            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("groups")
+            names: Iterable[str]
+            if prefetched is not None or self.pk is None:
+                names = (g.name for g in self.groups.all())
+            else:  # every staff request asks: kept compiled (leder.lib.prepared)
+                names = (name for (name,) in prepared.objects(group_names_query, int(self.pk)))
             cached = frozenset(r for r in map(role_for_group, names) if r is not None)
             self._roles_cache = cached
         return cached

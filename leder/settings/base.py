@@ -190,7 +190,7 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_MONKEY_PATCH_USER = False
 
 # Sessions live on the server (database), so signing out ends them there.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "leder.sessions"  # Django's database sessions, read by a prepared statement
 SESSION_IDLE_TIMEOUT = env_int("LEDER_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("LEDER_SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
