@@ -131,14 +131,16 @@ def clear(**_: Any) -> None:
 setting_changed.connect(clear, dispatch_uid="leder.lib.prepared.clear")
 
 
-def _check_plain(value: Any) -> None:
+def _typed(value: Any) -> Any:
+    """``value`` as part of a key, with its type: ``True == 1 == 1.0`` in Python, and a
+    date equals nothing but a date, but a builder may branch on the type."""
     if isinstance(value, tuple):
-        for item in value:
-            _check_plain(item)
-    elif not isinstance(value, PLAIN):
+        return tuple(_typed(item) for item in value)
+    if not isinstance(value, PLAIN):
         raise TypeError(
             f"a prepared statement's arguments are plain values, not {type(value).__name__}"
         )
+    return (type(value), value)
 
 
 def _key(kind: str, builder: Builder, args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -148,8 +150,7 @@ def _key(kind: str, builder: Builder, args: tuple[Any, ...]) -> tuple[Any, ...]:
         or "<" in builder.__qualname__  # <lambda>, <locals>
     ):
         raise TypeError("a prepared statement's builder is a module-level function")
-    _check_plain(args)
-    return (kind, builder.__module__, builder.__qualname__, args)
+    return (kind, builder.__module__, builder.__qualname__, _typed(args))
 
 
 _UNREAD = object()

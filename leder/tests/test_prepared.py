@@ -225,6 +225,21 @@ def test_only_the_results_it_can_give_as_the_orm_does() -> None:
         prepared.objects(prefetching, 1)
 
 
+def by_flag(flag: Any) -> Any:
+    if flag is True:
+        return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.filter(pk=flag)
+
+
+def test_arguments_equal_in_python_but_of_other_types_are_other_keys() -> None:
+    ICBFactory(is_active=True), ICBFactory(is_active=True)
+    active = Organisation.objects.filter(is_active=True).count()
+    assert active >= 2
+    assert prepared.count(by_flag, 1) <= 1  # the organisation with id 1, if any
+    assert prepared.count(by_flag, True) == active  # True == 1, but not the same key
+    assert prepared.count(by_flag, 1.0) <= 1
+
+
 def test_a_settings_change_forgets_every_statement(compiles: list[str]) -> None:
     icb = ICBFactory()
     compiles.clear()
