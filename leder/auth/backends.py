@@ -26,23 +26,15 @@ def user_query(user_id: int) -> QuerySet[User]:
     return User._default_manager.select_related("icb").filter(pk=user_id)
 
 
-def user_permissions_query(user_id: int) -> QuerySet[Any]:
+def permissions_query(from_name: str, user_id: int) -> QuerySet[Any]:
+    """The user's own permissions (``from_name`` "user") or their groups' ("group"), as
+    ModelBackend reads them: (app label, codename) rows."""
+    holders = {"user": "user", "group": "group__user"}[from_name]
     return (
-        Permission.objects.filter(user=user_id)
+        Permission.objects.filter(**{holders: user_id})
         .values_list("content_type__app_label", "codename")
         .order_by()
     )
-
-
-def group_permissions_query(user_id: int) -> QuerySet[Any]:
-    return (
-        Permission.objects.filter(group__user=user_id)
-        .values_list("content_type__app_label", "codename")
-        .order_by()
-    )
-
-
-PERMISSION_QUERIES = {"user": user_permissions_query, "group": group_permissions_query}
 
 
 class AuthenticationBackend(AllauthBackend):
@@ -67,7 +59,7 @@ class AuthenticationBackend(AllauthBackend):
             or hasattr(user_obj, cache_name)
         ):
             return super()._get_permissions(user_obj, obj, from_name)  # type: ignore[no-any-return,misc]
-        rows = prepared.objects(PERMISSION_QUERIES[from_name], int(user_obj.pk))
+        rows = prepared.objects(permissions_query, from_name, int(user_obj.pk))
         perms = {f"{app_label}.{codename}" for app_label, codename in rows}
         setattr(user_obj, cache_name, perms)
         return perms

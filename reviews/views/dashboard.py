@@ -79,38 +79,41 @@ def cases_query(
     review_type: str,
     reviewer: int | None,
     sort: str,
+    *found: Any,
 ) -> CaseQuerySet:
-    """The dashboard's list: one queue of the scope's cases, filtered and sorted."""
+    """The dashboard's list: one queue of the scope's cases, filtered and sorted; with
+    ``found``, narrowed to the cases a typed search found (their ids bound at each call,
+    ``prepared.Bound``)."""
     listed = icb_cases(icb_id, grantee_id).for_list(today).in_queue(queue, today)
     if review_type == "none":
         listed = listed.filter(review_type="")
     elif review_type:
         listed = listed.filter(review_type=review_type)
+    for ids in found:
+        # A constant statement; the ids go as its one parameter.
+        listed = listed.filter(pk__in=RawSQL(FOUND_IDS, (ids,)))  # noqa: S611
     return listed.with_reviewer(reviewer).sorted_by(sort)
 
 
 FOUND_IDS = "SELECT unnest(%s::bigint[])"
 
 
-def cases_page_query(*args: Any) -> CaseQuerySet:
-    """A page of :func:`cases_query`: its arguments, then the first row and the count."""
-    *list_args, offset, limit = args
-    return cases_query(*list_args)[offset : offset + limit]
-
-
-def found_cases_query(*args: Any) -> CaseQuerySet:
-    """:func:`cases_query` narrowed to the cases a typed search found: its arguments, then
-    the ids found (bound at each call, ``prepared.Bound``)."""
-    *list_args, found = args
-    # A constant statement; the ids go as its one parameter.
-    return cases_query(*list_args).filter(pk__in=RawSQL(FOUND_IDS, (found,)))  # noqa: S611
-
-
-def found_cases_page_query(*args: Any) -> CaseQuerySet:
-    """A page of :func:`found_cases_query`: its arguments, the first row and the count,
-    then the ids found."""
-    *list_args, offset, limit, found = args
-    return found_cases_query(*list_args, found)[offset : offset + limit]
+def cases_page_query(
+    icb_id: int,
+    grantee_id: int | None,
+    today: datetime.date,
+    queue: str,
+    review_type: str,
+    reviewer: int | None,
+    sort: str,
+    offset: int,
+    limit: int,
+    *found: Any,
+) -> CaseQuerySet:
+    """A page of :func:`cases_query`: its arguments, the first row and the count, then
+    any ids found."""
+    listed = cases_query(icb_id, grantee_id, today, queue, review_type, reviewer, sort, *found)
+    return listed[offset : offset + limit]
 
 
 @permission_required("reviews.view_case")
@@ -125,10 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     grantee = icb_grantee(user, icb_id)
     reviewers = prepared.objects(reviewer_choices_query, icb_id)
     filters = DashboardFilterForm(request.GET or None, reviewers=reviewers)
-    counts = {
-        name: value or 0
-        for name, value in prepared.aggregate(queue_counts_query, icb_id, grantee, today).items()
-    }
+    counts = prepared.aggregate(queue_counts_query, icb_id, grantee, today)
     to_screen = prepared.count(to_screen_query, *notification_scope(user))
 
     queue = filters.value("queue", "open")
@@ -146,8 +146,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     found: list[int] = []
     bind: tuple[Any, ...] = ()
-    list_query: prepared.Builder = cases_query
-    page_query: prepared.Builder = cases_page_query
     if query:
         # A typed search finds its cases with a statement compiled each time (its text is
         # not kept beyond the request); the list and its count take the ids found as a
@@ -159,7 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .order_by()
             .values_list("pk", flat=True)
         )
-        list_query, page_query, bind = found_cases_query, found_cases_page_query, (found,)
+        bind = (found,)
     if query and not found:
         total = 0
     elif not query and queue in counts and not (review_type or reviewer):
@@ -167,12 +165,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # does not count it again.
         total = counts[queue]
     else:
-        total = prepared.count(list_query, *list_args, bind=bind)
+        total = prepared.count(cases_query, *list_args, bind=bind)
     # Paged by the count alone; the page's cases are then read by their own statement.
     page = Paginator(range(total), PAGE_SIZE).get_page(request.GET.get("page"))
     offset = (page.number - 1) * PAGE_SIZE
     page.object_list = (
-        prepared.objects(page_query, *list_args, offset, PAGE_SIZE, bind=bind) if total else []
+        prepared.objects(cases_page_query, *list_args, offset, PAGE_SIZE, bind=bind)
+        if total
+        else []
     )
     return render(
         request,
